@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Klaxon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "klaxon", targets: ["klaxon"]),
+        .library(name: "Model", targets: ["Model"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
+        .library(name: "PromQLTesting", targets: ["PromQLTesting"]),
+        .library(name: "Rules", targets: ["Rules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "Model"),
+        .target(name: "PromQL", dependencies: ["Model"]),
+        .target(name: "PromQLTesting", dependencies: ["Model", "PromQL"]),
+        .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(name: "klaxon", dependencies: [
+            "Model", "PromQL", "Rules",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "PromQLTests", dependencies: ["Model", "PromQL", "PromQLTesting"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQLTesting"]),
+    ]
+)

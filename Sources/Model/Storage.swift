@@ -1,0 +1,64 @@
+/// Samples of one series within a queried window, oldest first.
+///
+/// Slices so that an in-memory store can hand out its arrays without copying.
+public struct SeriesSamples: Sendable {
+    public var labels: Labels
+    public var timestamps: ArraySlice<Int64>
+    public var values: ArraySlice<Double>
+
+    public init(labels: Labels, timestamps: ArraySlice<Int64>, values: ArraySlice<Double>) {
+        self.labels = labels
+        self.timestamps = timestamps
+        self.values = values
+    }
+
+    public var count: Int { timestamps.count }
+}
+
+/// Reads a consistent view of a store for one time window.
+public protocol Querier {
+    /// Series matching all matchers, sorted by label set, with their samples in `mint...maxt`.
+    /// Series with no sample in the window may be omitted.
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples]
+    /// Label names of series with samples in the window, sorted.
+    func labelNames(_ matchers: [LabelMatcher]) throws -> [String]
+    /// Values of one label, sorted.
+    func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws -> [String]
+}
+
+/// Anything PromQL can query.
+public protocol Queryable: Sendable {
+    func querier(mint: Int64, maxt: Int64) throws -> any Querier
+}
+
+/// Batches samples; nothing is visible or durable until `commit()` returns.
+public protocol Appender: AnyObject {
+    func append(_ labels: Labels, _ t: Int64, _ v: Double) throws
+    func commit() throws
+    func rollback()
+}
+
+public protocol Appendable: Sendable {
+    func makeAppender() -> any Appender
+}
+
+/// Why a store refused a sample; Prometheus rejects the same cases.
+public enum AppendError: Error, Equatable, CustomStringConvertible, Sendable {
+    case outOfOrder(labels: Labels, t: Int64)
+    case duplicateSampleForTimestamp(labels: Labels, t: Int64)
+    case invalidLabels(String)
+
+    public var description: String {
+        switch self {
+        case .outOfOrder(let l, let t): return "out of order sample for \(l) at \(t)"
+        case .duplicateSampleForTimestamp(let l, let t): return "duplicate sample for timestamp for \(l) at \(t)"
+        case .invalidLabels(let why): return "invalid labels: \(why)"
+        }
+    }
+}
+
+/// Where time comes from; tests inject a manual one.
+public protocol Clock: Sendable {
+    /// Milliseconds since the Unix epoch.
+    func now() -> Int64
+}

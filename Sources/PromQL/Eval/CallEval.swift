@@ -1,0 +1,246 @@
+import Foundation
+import Model
+
+extension Evaluator {
+    func evalCall(_ c: Call, _ t: Int64) throws -> QueryValue {
+        let name = c.function.name
+        if RangeFunctions.names.contains(name) {
+            return .vector(try evalRangeFunction(c, t))
+        }
+        switch name {
+        case "time": return .scalar(t: t, v: Double(t) / 1000)
+        case "vector":
+            return .vector([VectorSample(labels: .empty, t: t, v: try evalScalar(c.args[0], t))])
+        case "scalar":
+            let v = try evalVector(c.args[0], t)
+            return .scalar(t: t, v: v.count == 1 ? v[0].v : .nan)
+        case "absent":
+            if try !evalVector(c.args[0], t).isEmpty { return .vector([]) }
+            return .vector([VectorSample(labels: absentLabels(c.args[0]), t: t, v: 1)])
+        case "timestamp":
+            let arg = c.args[0].unwrapped
+            let v = try evalVector(arg, t)
+            var isSelector = false
+            if case .vectorSelector = arg { isSelector = true }
+            let out = v.map { VectorSample(labels: $0.labels.withoutMetricName(), t: t, v: Double(isSelector ? $0.t : t) / 1000) }
+            try checkDuplicates(out)
+            return .vector(out)
+        case "sort", "sort_desc":
+            let desc = name == "sort_desc"
+            let v = try evalVector(c.args[0], t)
+            return .vector(v.sorted { a, b in
+                if a.v.isNaN { return false }
+                if b.v.isNaN { return true }
+                return desc ? a.v > b.v : a.v < b.v
+            })
+        case "label_replace": return .vector(try labelReplace(c, t))
+        case "label_join": return .vector(try labelJoin(c, t))
+        case "histogram_quantile":
+            let q = try evalScalar(c.args[0], t)
+            let out = HistogramQuantile.evaluate(q, try evalVector(c.args[1], t), at: t)
+            try checkDuplicates(out)
+            return .vector(out)
+        case "round":
+            let to = c.args.count > 1 ? try evalScalar(c.args[1], t) : 1
+            let inv = 1 / to
+            return try mapValues(c, t) { ($0 * inv + 0.5).rounded(.down) / inv }
+        case "clamp":
+            let lo = try evalScalar(c.args[1], t), hi = try evalScalar(c.args[2], t)
+            if hi < lo { return .vector([]) }
+            return try mapValues(c, t) { goMax(lo, goMin(hi, $0)) }
+        case "clamp_min":
+            let m = try evalScalar(c.args[1], t)
+            return try mapValues(c, t) { goMax(m, $0) }
+        case "clamp_max":
+            let m = try evalScalar(c.args[1], t)
+            return try mapValues(c, t) { goMin(m, $0) }
+        case "abs": return try mapValues(c, t) { Swift.abs($0) }
+        case "ceil": return try mapValues(c, t) { Foundation.ceil($0) }
+        case "floor": return try mapValues(c, t) { Foundation.floor($0) }
+        case "exp": return try mapValues(c, t) { Foundation.exp($0) }
+        case "sqrt": return try mapValues(c, t) { $0.squareRoot() }
+        case "ln": return try mapValues(c, t) { Foundation.log($0) }
+        case "log2": return try mapValues(c, t) { Foundation.log2($0) }
+        case "log10": return try mapValues(c, t) { Foundation.log10($0) }
+        case "sgn": return try mapValues(c, t) { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 }
+        case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year":
+            let f = DateFunctions.table[name]!
+            if c.args.isEmpty {
+                return .vector([VectorSample(labels: .empty, t: t, v: f(Double(t) / 1000))])
+            }
+            return try mapValues(c, t, f)
+        default:
+            throw EvalError("function \(goQuote(name)) is not implemented")
+        }
+    }
+
+    /// Applies `f` to each element of the first argument, dropping the metric name.
+    func mapValues(_ c: Call, _ t: Int64, _ f: (Double) -> Double) throws -> QueryValue {
+        let v = try evalVector(c.args[0], t)
+        var out: [VectorSample] = []
+        out.reserveCapacity(v.count)
+        for s in v { out.append(VectorSample(labels: s.labels.withoutMetricName(), t: t, v: f(s.v))) }
+        try checkDuplicates(out)
+        return .vector(out)
+    }
+
+    func evalRangeFunction(_ c: Call, _ t: Int64) throws -> [VectorSample] {
+        var scalarArg = 0.0
+        var matrixArg: Expr = c.args[0]
+        switch c.function.name {
+        case "quantile_over_time": scalarArg = try evalScalar(c.args[0], t); matrixArg = c.args[1]
+        case "predict_linear": scalarArg = try evalScalar(c.args[1], t)
+        default: break
+        }
+        let windows = try rangeArgument(matrixArg, t)
+        if c.function.name == "absent_over_time" {
+            if !windows.isEmpty { return [] }
+            var labels = Labels.empty
+            if case .matrixSelector = matrixArg.unwrapped { labels = absentLabels(matrixArg) }
+            return [VectorSample(labels: labels, t: t, v: 1)]
+        }
+        var range: Int64 = 0
+        switch matrixArg.unwrapped {
+        case .matrixSelector(let ms): range = ms.range
+        case .subquery(let sq): range = sq.range
+        default: break
+        }
+        let keepName = c.function.name == "last_over_time"
+        let ref: Int64
+        switch matrixArg.unwrapped {
+        case .matrixSelector(let ms): ref = (resolve(ms.selector.at) ?? t) - ms.selector.offset
+        case .subquery(let sq): ref = (resolve(sq.at) ?? t) - sq.offset
+        default: ref = t
+        }
+        let ctx = RangeFunctions.Context(evalTime: t, rangeStart: ref - range, rangeEnd: ref, range: range, scalar: scalarArg)
+        var out: [VectorSample] = []
+        out.reserveCapacity(windows.count)
+        for w in windows {
+            if let v = RangeFunctions.apply(c.function.name, w.ts, w.vs, ctx) {
+                out.append(VectorSample(labels: keepName ? w.labels : w.labels.withoutMetricName(), t: t, v: v))
+            }
+        }
+        try checkDuplicates(out)
+        return out
+    }
+
+    /// `absent`'s labels: the `=` matchers of a selector argument, except on `__name__`.
+    func absentLabels(_ e: Expr) -> Labels {
+        let matchers: [LabelMatcher]
+        switch e.unwrapped {
+        case .vectorSelector(let vs): matchers = vs.matchers
+        case .matrixSelector(let ms): matchers = ms.selector.matchers
+        default: return .empty
+        }
+        var b = LabelsBuilder()
+        var has = Set<String>()
+        for m in matchers where m.name != Labels.metricName {
+            if m.kind == .equal, !has.contains(m.name) {
+                b.set(m.name, m.value)
+                has.insert(m.name)
+            } else {
+                b.delete(m.name)
+            }
+        }
+        return b.labels
+    }
+
+    func labelReplace(_ c: Call, _ t: Int64) throws -> [VectorSample] {
+        let dst = try evalString(c.args[1], t), repl = try evalString(c.args[2], t)
+        let src = try evalString(c.args[3], t), re = try evalString(c.args[4], t)
+        let regex: AnchoredRegex
+        do { regex = try AnchoredRegex(re) } catch { throw EvalError("invalid regular expression in label_replace(): \(re)") }
+        if !dst.isValidLabelName { throw EvalError("invalid destination label name in label_replace(): \(dst)") }
+        let v = try evalVector(c.args[0], t)
+        var out: [VectorSample] = []
+        for s in v {
+            var s2 = s
+            s2.t = t
+            if let (groups, names) = regex.captures(s.labels.get(src)) {
+                let res = GoTemplateExpand.expand(repl, groups: groups, names: names)
+                var b = LabelsBuilder(s.labels)
+                b.set(dst, res)
+                s2.labels = b.labels
+            }
+            out.append(s2)
+        }
+        try checkDuplicates(out)
+        return out
+    }
+
+    func labelJoin(_ c: Call, _ t: Int64) throws -> [VectorSample] {
+        let dst = try evalString(c.args[1], t), sep = try evalString(c.args[2], t)
+        var srcs: [String] = []
+        for a in c.args.dropFirst(3) {
+            let s = try evalString(a, t)
+            if !s.isValidLabelName { throw EvalError("invalid source label name in label_join(): \(s)") }
+            srcs.append(s)
+        }
+        if !dst.isValidLabelName { throw EvalError("invalid destination label name in label_join(): \(dst)") }
+        let v = try evalVector(c.args[0], t)
+        var out: [VectorSample] = []
+        for s in v {
+            var b = LabelsBuilder(s.labels)
+            b.set(dst, srcs.map { s.labels.get($0) }.joined(separator: sep))
+            out.append(VectorSample(labels: b.labels, t: t, v: s.v))
+        }
+        try checkDuplicates(out)
+        return out
+    }
+}
+
+/// Go's `math.Max`: +Inf wins even against NaN; then NaN; +0 beats -0.
+func goMax(_ x: Double, _ y: Double) -> Double {
+    if x == .infinity || y == .infinity { return .infinity }
+    if x.isNaN || y.isNaN { return .nan }
+    if x == 0 && y == 0 { return x.sign == .minus ? y : x }
+    return x > y ? x : y
+}
+
+/// Go's `math.Min`: -Inf wins even against NaN; then NaN; -0 beats +0.
+func goMin(_ x: Double, _ y: Double) -> Double {
+    if x == -.infinity || y == -.infinity { return -.infinity }
+    if x.isNaN || y.isNaN { return .nan }
+    if x == 0 && y == 0 { return x.sign == .minus ? x : y }
+    return x < y ? x : y
+}
+
+/// Go's `Regexp.Expand` for `$1`, `${1}`, `$name`, `${name}`, `$$`.
+enum GoTemplateExpand {
+    static func expand(_ template: String, groups: [String?], names: [String: Int]) -> String {
+        let c = Array(template.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        func isWord(_ u: Unicode.Scalar) -> Bool {
+            (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9") || u == "_"
+        }
+        func value(_ name: String) -> String {
+            if let n = Int(name), name.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                return n < groups.count ? (groups[n] ?? "") : ""
+            }
+            if let idx = names[name], idx < groups.count { return groups[idx] ?? "" }
+            return ""
+        }
+        while i < c.count {
+            if c[i] != "$" { out.append(c[i]); i += 1; continue }
+            i += 1
+            if i < c.count, c[i] == "$" { out.append("$"); i += 1; continue }
+            if i < c.count, c[i] == "{" {
+                var j = i + 1, name = ""
+                while j < c.count, isWord(c[j]) { name.unicodeScalars.append(c[j]); j += 1 }
+                if j < c.count, c[j] == "}", !name.isEmpty {
+                    out.append(contentsOf: value(name).unicodeScalars)
+                    i = j + 1
+                } else {
+                    out.append("$")  // malformed: Go copies "$" and continues
+                }
+                continue
+            }
+            var name = ""
+            while i < c.count, isWord(c[i]) { name.unicodeScalars.append(c[i]); i += 1 }
+            if name.isEmpty { out.append("$"); continue }
+            out.append(contentsOf: value(name).unicodeScalars)
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Model
+
+/// One query's evaluation: selector data fetched once for the whole query, then
+/// the expression evaluated step by step.
+final class Evaluator {
+    let start: Int64
+    let end: Int64
+    let options: EngineOptions
+    let deadline: ContinuousClock.Instant
+    /// Samples fetched per selector, for the union of every window the query needs.
+    var fetched: [VectorSelector: [SeriesSamples]] = [:]
+    var samplesHeld = 0
+    var checks = 0
+
+    init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable) throws {
+        self.start = start
+        self.end = end
+        self.options = options
+        self.deadline = ContinuousClock.now + options.timeout
+        var windows: [VectorSelector: (Int64, Int64)] = [:]
+        collectWindows(expr, minT: start, maxT: end, into: &windows)
+        guard !windows.isEmpty else { return }
+        let mint = windows.values.map(\.0).min()!, maxt = windows.values.map(\.1).max()!
+        let q = try store.querier(mint: mint, maxt: maxt)
+        var loaded = 0
+        for (vs, w) in windows {
+            let s = try q.select(vs.matchers, mint: w.0, maxt: w.1)
+            for x in s { loaded += x.count }
+            if loaded > options.maxSamples { throw EvalError.tooManySamples }
+            fetched[vs] = s
+        }
+    }
+
+    // MARK: Windows
+
+    func resolve(_ at: AtModifier?) -> Int64? {
+        switch at {
+        case .none: return nil
+        case .timestamp(let t): return t
+        case .start: return start
+        case .end: return end
+        }
+    }
+
+    /// Every sample time range a selector can read while the node is evaluated at times in minT...maxT.
+    func collectWindows(_ e: Expr, minT: Int64, maxT: Int64, into w: inout [VectorSelector: (Int64, Int64)]) {
+        func add(_ vs: VectorSelector, range: Int64?) {
+            var lo = minT, hi = maxT
+            if let a = resolve(vs.at) { lo = a; hi = a }
+            lo = lo - vs.offset - (range ?? options.lookbackDelta)
+            hi = hi - vs.offset
+            var key = vs
+            key.position = PositionRange(0, 0)
+            if let old = w[key] { w[key] = (min(old.0, lo), max(old.1, hi)) } else { w[key] = (lo, hi) }
+        }
+        switch e {
+        case .number, .string: return
+        case .vectorSelector(let vs): add(vs, range: nil)
+        case .matrixSelector(let ms): add(ms.selector, range: ms.range)
+        case .subquery(let sq):
+            var lo = minT, hi = maxT
+            if let a = resolve(sq.at) { lo = a; hi = a }
+            collectWindows(sq.expr, minT: lo - sq.offset - sq.range, maxT: hi - sq.offset, into: &w)
+        case .paren(let x, _), .unary(_, let x, _): collectWindows(x, minT: minT, maxT: maxT, into: &w)
+        case .binary(let b):
+            collectWindows(b.lhs, minT: minT, maxT: maxT, into: &w)
+            collectWindows(b.rhs, minT: minT, maxT: maxT, into: &w)
+        case .aggregate(let a):
+            collectWindows(a.expr, minT: minT, maxT: maxT, into: &w)
+            if let p = a.param { collectWindows(p, minT: minT, maxT: maxT, into: &w) }
+        case .call(let c):
+            for a in c.args { collectWindows(a, minT: minT, maxT: maxT, into: &w) }
+        }
+    }
+
+    func data(for vs: VectorSelector) -> [SeriesSamples] {
+        var key = vs
+        key.position = PositionRange(0, 0)
+        return fetched[key] ?? []
+    }
+
+    // MARK: Limits
+
+    func checkDeadline() throws {
+        checks &+= 1
+        if checks & 1023 == 0, ContinuousClock.now > deadline { throw EvalError.timeout }
+    }
+
+    func countSamples(_ n: Int) throws {
+        if n > options.maxSamples { throw EvalError.tooManySamples }
+    }
+
+    // MARK: Evaluation
+
+    func evalTop(_ e: Expr, _ t: Int64) throws -> QueryValue {
+        if ContinuousClock.now > deadline { throw EvalError.timeout }
+        return try eval(e, t)
+    }
+
+    func eval(_ e: Expr, _ t: Int64) throws -> QueryValue {
+        switch e {
+        case .number(let v, _): return .scalar(t: t, v: v)
+        case .string(let s, _): return .string(t: t, v: s)
+        case .paren(let x, _): return try eval(x, t)
+        case .vectorSelector(let vs): return .vector(try selectVector(vs, t))
+        case .matrixSelector, .subquery:
+            let rs = try rangeArgument(e, t)
+            return .matrix(rs.map { r in
+                Series(labels: r.labels, points: zip(r.ts, r.vs).map { Sample(t: $0, v: $1) })
+            })
+        case .unary(let op, let x, _):
+            let v = try eval(x, t)
+            if op == .add { return v }
+            switch v {
+            case .scalar(let t, let x): return .scalar(t: t, v: -x)
+            case .vector(let vec):
+                let out = vec.map { VectorSample(labels: $0.labels.withoutMetricName(), t: t, v: -$0.v) }
+                try checkDuplicates(out)
+                return .vector(out)
+            default: throw EvalError("unary expression only allowed on scalar or instant vector")
+            }
+        case .binary(let b): return try evalBinary(b, t)
+        case .aggregate(let a): return .vector(try evalAggregate(a, t))
+        case .call(let c): return try evalCall(c, t)
+        }
+    }
+
+    func evalVector(_ e: Expr, _ t: Int64) throws -> [VectorSample] {
+        guard case .vector(let v) = try eval(e, t) else { throw EvalError("expected instant vector") }
+        return v
+    }
+
+    func evalScalar(_ e: Expr, _ t: Int64) throws -> Double {
+        guard case .scalar(_, let v) = try eval(e, t) else { throw EvalError("expected scalar") }
+        return v
+    }
+
+    func evalString(_ e: Expr, _ t: Int64) throws -> String {
+        guard case .string(_, let v) = try eval(e, t) else { throw EvalError("expected string") }
+        return v
+    }
+
+    /// The newest sample at or before the reference time, within the lookback delta, unless stale.
+    func selectVector(_ vs: VectorSelector, _ t: Int64) throws -> [VectorSample] {
+        let ref = (resolve(vs.at) ?? t) - vs.offset
+        let lo = ref - options.lookbackDelta
+        var out: [VectorSample] = []
+        for s in data(for: vs) {
+            let i = upperBound(s.timestamps, ref) - 1
+            guard i >= s.timestamps.startIndex else { continue }
+            let ts = s.timestamps[i]
+            guard ts >= lo else { continue }
+            let v = s.values[i]
+            if StaleNaN.isStale(v) { continue }
+            out.append(VectorSample(labels: s.labels, t: ts, v: v))
+        }
+        try countSamples(out.count)
+        return out
+    }
+
+    /// The windows of a matrix selector or subquery at `t`, stale markers removed.
+    func rangeArgument(_ e: Expr, _ t: Int64) throws -> [RangeSeries] {
+        switch e.unwrapped {
+        case .matrixSelector(let ms):
+            let ref = (resolve(ms.selector.at) ?? t) - ms.selector.offset
+            let lo = ref - ms.range
+            var out: [RangeSeries] = []
+            var held = 0
+            for s in data(for: ms.selector) {
+                try checkDeadline()
+                let a = lowerBound(s.timestamps, lo), b = upperBound(s.timestamps, ref)
+                if a >= b { continue }
+                var ts = s.timestamps[a..<b], vs = s.values[a..<b]
+                if vs.contains(where: { StaleNaN.isStale($0) }) {
+                    var nt: [Int64] = [], nv: [Double] = []
+                    for (x, y) in zip(ts, vs) where !StaleNaN.isStale(y) { nt.append(x); nv.append(y) }
+                    if nt.isEmpty { continue }
+                    ts = nt[...]; vs = nv[...]
+                }
+                held += ts.count
+                out.append(RangeSeries(labels: s.labels, ts: ts, vs: vs))
+            }
+            try countSamples(held)
+            return out
+        case .subquery(let sq):
+            return try evalSubquery(sq, t)
+        default:
+            throw EvalError("expected range vector")
+        }
+    }
+
+    func evalSubquery(_ sq: SubqueryExpr, _ t: Int64) throws -> [RangeSeries] {
+        let step = sq.step ?? options.defaultSubqueryStep
+        let ref = (resolve(sq.at) ?? t) - sq.offset
+        let lo = ref - sq.range
+        var first = (lo / step) * step
+        if first < lo { first += step }
+        var index: [Labels: Int] = [:]
+        var series: [(Labels, [Int64], [Double])] = []
+        var held = 0
+        var ts = first
+        while ts <= ref {
+            try checkDeadline()
+            switch try eval(sq.expr, ts) {
+            case .vector(let vec):
+                for s in vec where !StaleNaN.isStale(s.v) {
+                    if let i = index[s.labels] { series[i].1.append(ts); series[i].2.append(s.v) } else {
+                        index[s.labels] = series.count
+                        series.append((s.labels, [ts], [s.v]))
+                    }
+                }
+                held += vec.count
+            case .scalar(_, let v):
+                if let i = index[.empty] { series[i].1.append(ts); series[i].2.append(v) } else {
+                    index[.empty] = series.count
+                    series.append((.empty, [ts], [v]))
+                }
+                held += 1
+            default: throw EvalError("subquery is only allowed on instant vector")
+            }
+            try countSamples(held)
+            ts += step
+        }
+        return series.sorted { $0.0 < $1.0 }.map { RangeSeries(labels: $0.0, ts: $0.1[...], vs: $0.2[...]) }
+    }
+
+    func checkDuplicates(_ v: [VectorSample]) throws {
+        if v.count < 2 { return }
+        var seen = Set<Labels>(minimumCapacity: v.count)
+        for s in v where !seen.insert(s.labels).inserted { throw EvalError.sameLabelset }
+    }
+}
+
+@inline(__always) func upperBound(_ a: ArraySlice<Int64>, _ t: Int64) -> Int {
+    var lo = a.startIndex, hi = a.endIndex
+    while lo < hi { let m = (lo + hi) >> 1; if a[m] <= t { lo = m + 1 } else { hi = m } }
+    return lo
+}
+
+@inline(__always) func lowerBound(_ a: ArraySlice<Int64>, _ t: Int64) -> Int {
+    var lo = a.startIndex, hi = a.endIndex
+    while lo < hi { let m = (lo + hi) >> 1; if a[m] < t { lo = m + 1 } else { hi = m } }
+    return lo
+}

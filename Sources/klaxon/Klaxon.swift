@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Klaxon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "klaxon",
+        abstract: "A single-binary alert engine: scrape, store, evaluate rules, route notifications.",
+        subcommands: [Query.self]
+    )
+}

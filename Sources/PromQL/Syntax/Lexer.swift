@@ -8,6 +8,7 @@ struct Lexer {
     var parenDepth = 0
     var braceOpen = false
     var bracketOpen = false
+    var gotColon = false
 
     init(_ s: String) { input = Array(s.utf8) }
 
@@ -85,12 +86,15 @@ struct Lexer {
                 throw err(start, "unexpected right bracket '}'")
             case UInt8(ascii: "["):
                 if bracketOpen { throw err(start, "unexpected left bracket '['") }
-                pos += 1; bracketOpen = true; emit(.leftBracket, start)
+                pos += 1; bracketOpen = true; gotColon = false; emit(.leftBracket, start)
             case UInt8(ascii: "]"):
                 if !bracketOpen { throw err(start, "unexpected right bracket ']'") }
                 pos += 1; bracketOpen = false; emit(.rightBracket, start)
             case UInt8(ascii: ":"):
-                if bracketOpen { pos += 1; emit(.colon, start) } else { try lexIdentifier(start) }
+                if bracketOpen {
+                    if gotColon { throw err(start, "unexpected colon ':'") }
+                    pos += 1; gotColon = true; emit(.colon, start)
+                } else { try lexIdentifier(start) }
             case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"):
                 try lexString(c)
             default:
@@ -188,7 +192,11 @@ struct Lexer {
 
     mutating func lexNumberOrDuration() throws(ParseError) {
         let start = pos
-        if scanNumber() { emit(.number, start); return }
+        if scanNumber() {
+            if bracketOpen { throw err(start, "missing unit character in duration") }
+            emit(.number, start)
+            return
+        }
         // A duration: digit runs each followed by a unit.
         pos = start
         let units = ["ms", "y", "w", "d", "h", "m", "s"]

@@ -85,9 +85,10 @@ struct Parser {
         var lhs = try parseUnary()
         while case .op(let op) = current.kind, op != .pow, op.precedence >= minPrecedence {
             _ = advance()
+            let opToken = tokens[i - 1]
             let (returnBool, matching) = try parseBinaryModifiers(op)
             let rhs = try parseExpr(minPrecedence: op.precedence + 1)
-            lhs = try makeBinary(op, lhs, rhs, returnBool, matching)
+            lhs = try makeBinary(op, lhs, rhs, returnBool, matching, opToken: opToken)
         }
         return lhs
     }
@@ -108,10 +109,10 @@ struct Parser {
     mutating func parsePower() throws(ParseError) -> Expr {
         let base = try parsePostfix()
         if case .op(.pow) = current.kind {
-            _ = advance()
+            let opToken = advance()
             let (returnBool, matching) = try parseBinaryModifiers(.pow)
             let rhs = try parseUnary()
-            return try makeBinary(.pow, base, rhs, returnBool, matching)
+            return try makeBinary(.pow, base, rhs, returnBool, matching, opToken: opToken)
         }
         return base
     }
@@ -120,7 +121,7 @@ struct Parser {
         var returnBool = false
         if current.kind == .keyword(.bool) {
             let t = advance()
-            if !op.isComparison { throw error(at: t, "bool modifier can only be used on comparison operators") }
+            if !op.isComparison { throw error(at: tokens[i - 2], "bool modifier can only be used on comparison operators") }
             returnBool = true
         }
         var m: VectorMatching? = nil
@@ -141,7 +142,7 @@ struct Parser {
     }
 
     mutating func makeBinary(_ op: BinaryOp, _ lhs: Expr, _ rhs: Expr, _ returnBool: Bool,
-                             _ explicit: VectorMatching?) throws(ParseError) -> Expr {
+                             _ explicit: VectorMatching?, opToken: Token) throws(ParseError) -> Expr {
         var b = BinaryExpr(op: op, lhs: lhs, rhs: rhs, matching: nil, returnBool: returnBool)
         let lt = lhs.type, rt = rhs.type
         let range = PositionRange(lhs.position.start, rhs.position.end)
@@ -152,7 +153,7 @@ struct Parser {
             throw error(range, "vector matching only allowed between instant vectors")
         }
         if op.isComparison, lt == .scalar, rt == .scalar, !returnBool {
-            throw error(range, "comparisons between scalars must use BOOL modifier")
+            throw error(at: opToken, "comparisons between scalars must use BOOL modifier")
         }
         if op.isSetOperator {
             if lt == .scalar || rt == .scalar {
@@ -224,7 +225,7 @@ struct Parser {
         }
         let close = try expect(.rightBracket, "matrix selector", "\"]\" or \":\"")
         guard case .vectorSelector(let vs) = e else {
-            throw error(PositionRange(e.position.start, close.end), "ranges only allowed for vector selectors")
+            throw error(PositionRange(open.pos, close.end), "ranges only allowed for vector selectors")
         }
         if vs.offset != 0 { throw error(PositionRange(open.pos, close.end), "no offset modifiers allowed before range") }
         if vs.at != nil { throw error(PositionRange(open.pos, close.end), "no @ modifiers allowed before range") }
@@ -240,7 +241,7 @@ struct Parser {
         let d = try parseDuration("offset")
         let off = neg ? -d : d
         let end = tokens[i - 1].end
-        func dup() -> ParseError { error(PositionRange(t.pos, end), "offset may not be set multiple times") }
+        func dup() -> ParseError { error(PositionRange(e.position.start, end), "offset may not be set multiple times") }
         switch e {
         case .vectorSelector(var vs):
             if vs.offset != 0 { throw dup() }
@@ -282,7 +283,7 @@ struct Parser {
             at = .timestamp(Int64((secs * 1000).rounded(.toNearestOrAwayFromZero)))
         }
         let end = tokens[i - 1].end
-        func dup() -> ParseError { error(PositionRange(t.pos, end), "@ <timestamp> may not be set multiple times") }
+        func dup() -> ParseError { error(PositionRange(e.position.start, end), "@ <timestamp> may not be set multiple times") }
         switch e {
         case .vectorSelector(var vs):
             if vs.at != nil { throw dup() }
@@ -403,7 +404,7 @@ struct Parser {
         }
         var close = try expect(.rightParen, "aggregation", "\",\" or \")\"")
         if isGroupingKeyword(current.kind) {
-            if hasGrouping { throw unexpected("aggregation") }
+            if hasGrouping { throw unexpected(nil) }
             without = advance().kind == .keyword(.without)
             grouping = try parseLabelList("grouping opts")
             hasGrouping = true

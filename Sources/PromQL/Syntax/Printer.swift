@@ -4,7 +4,9 @@ import Model
 extension Expr: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .number(let v, _): return GoFloat.formatG(v)
+        // Prometheus prints "+Inf", which reparses as a unary plus when it is the base of `^`
+        // ("+Inf ^ 2" is "+(Inf ^ 2)"); "Inf" keeps parse(print(e)) == e.
+        case .number(let v, _): return v == .infinity ? "Inf" : GoFloat.formatG(v)
         case .string(let s, _): return goQuote(s)
         case .vectorSelector(let vs): return vs.description
         case .matrixSelector(let ms):

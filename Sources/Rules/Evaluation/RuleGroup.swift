@@ -1,0 +1,81 @@
+import Model
+import PromQL
+
+/// A rule of either kind.
+public enum Rule: Sendable {
+    case recording(RecordingRule)
+    case alerting(AlertingRule)
+
+    public var name: String {
+        switch self {
+        case .recording(let r): return r.name
+        case .alerting(let a): return a.name
+        }
+    }
+}
+
+/// A loaded rule group: rules run in order at one timestamp, each seeing the
+/// previous rules' output (`rules/manager.go`: `Group.Eval`).
+public struct RuleGroup: Sendable {
+    public var name: String
+    public var file: String
+    /// ms.
+    public var interval: Int64
+    public var limit: Int
+    public var rules: [Rule]
+    /// The last evaluation error of each rule (nil = healthy).
+    public private(set) var lastErrors: [String?]
+    /// Series each rule wrote in its last successful evaluation, for staleness markers.
+    private var previousSeries: [Set<Labels>]
+
+    public init(name: String, file: String, interval: Int64, limit: Int, rules: [Rule]) {
+        self.name = name
+        self.file = file
+        self.interval = interval
+        self.limit = limit
+        self.rules = rules
+        lastErrors = Array(repeating: nil, count: rules.count)
+        previousSeries = Array(repeating: [], count: rules.count)
+    }
+
+    /// Evaluates every rule at `ts`, appending outputs (and staleness markers) to `storage`.
+    public mutating func evaluate(at ts: Int64, using querier: any InstantQuerier, storage: any Appendable) {
+        for i in rules.indices {
+            let output: [VectorSample]
+            do {
+                switch rules[i] {
+                case .recording(let r):
+                    output = try r.evaluate(at: ts, using: querier, limit: limit)
+                case .alerting(var a):
+                    defer { rules[i] = .alerting(a) }
+                    output = try a.evaluate(at: ts, using: querier, limit: limit)
+                }
+                lastErrors[i] = nil
+            } catch {
+                // A failing rule writes nothing and no staleness markers.
+                lastErrors[i] = "\(error)"
+                continue
+            }
+            let app = storage.makeAppender()
+            var written: Set<Labels> = []
+            for s in output {
+                if (try? app.append(s.labels, ts, s.v)) != nil { written.insert(s.labels) }
+            }
+            for gone in previousSeries[i] where !written.contains(gone) {
+                try? app.append(gone, ts, StaleNaN.value)
+            }
+            try? app.commit()
+            previousSeries[i] = written
+        }
+    }
+
+    /// Marks every alerting rule restored, as promtool does before its first evaluation.
+    public mutating func markRestored() {
+        for i in rules.indices {
+            if case .alerting(var a) = rules[i] {
+                a.isRestored = true
+                rules[i] = .alerting(a)
+            }
+        }
+    }
+}

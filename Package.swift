@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "PromQLTesting", targets: ["PromQLTesting"]),
         .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "TSDB", targets: ["TSDB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,13 +20,17 @@ let package = Package(
         .target(name: "Model"),
         .target(name: "PromQL", dependencies: ["Model"]),
         .target(name: "PromQLTesting", dependencies: ["Model", "PromQL"]),
+        .target(name: "TSDB", dependencies: ["Model"]),
+        .target(name: "Exposition", dependencies: ["Model"]),
         .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "klaxon", dependencies: [
-            "Model", "PromQL", "Rules",
+            "Model", "PromQL", "Rules", "TSDB", "Exposition",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "PromQLTests", dependencies: ["Model", "PromQL", "PromQLTesting"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQLTesting"]),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "Model", "PromQL", "PromQLTesting"]),
     ]
 )

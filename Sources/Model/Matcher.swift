@@ -31,6 +31,13 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// For `=~` with a literal or an alternation of literals: those values, so an index can
+    /// look them up instead of scanning every value.
+    public var literalValues: [String]? {
+        guard kind == .regexMatch, let r = regex else { return nil }
+        return r.literalAlternatives
+    }
+
     /// Whether the matcher selects series lacking the label.
     public var matchesEmpty: Bool { matches("") }
 

@@ -33,6 +33,12 @@ public struct AnchoredRegex: @unchecked Sendable, Hashable {
         }
     }
 
+    /// The literals this regex matches when it is a literal or an alternation of literals.
+    public var literalAlternatives: [String]? {
+        if case .literals(let set) = fast { return set.sorted() }
+        return nil
+    }
+
     public static func == (a: AnchoredRegex, b: AnchoredRegex) -> Bool { a.pattern == b.pattern }
     public func hash(into h: inout Hasher) { h.combine(pattern) }
 

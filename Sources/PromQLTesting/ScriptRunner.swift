@@ -26,17 +26,25 @@ public struct ScriptRunner {
     }
 
     public func run(_ script: TestScript) -> [CaseResult] {
-        let store = MemoryStore()
+        (try? run(script, on: MemoryStore())) ?? []
+    }
+
+    /// Runs on any store; loads are handed over per series in time order.
+    public func run(_ script: TestScript, on store: any ScriptStorage) throws -> [CaseResult] {
         var results: [CaseResult] = []
         for cmd in script.commands {
             switch cmd {
-            case .clear: store.clear()
+            case .clear: try store.clear()
             case .load(let load):
+                var batch: [(Labels, [(Int64, Double)])] = []
                 for s in load.series {
+                    var points: [(Int64, Double)] = []
                     for (k, slot) in s.slots.enumerated() {
-                        if let v = slot { store.add(s.labels, Int64(k) * load.interval, v) }
+                        if let v = slot { points.append((Int64(k) * load.interval, v)) }
                     }
+                    batch.append((s.labels, points))
                 }
+                try store.load(batch)
             case .eval(let ev):
                 if let skip = skips.first(where: { ev.exprText.contains($0.substring) }) {
                     results.append(CaseResult(line: ev.line, expr: ev.exprText, outcome: .skipped(skip.reason)))
@@ -48,7 +56,7 @@ public struct ScriptRunner {
         return results
     }
 
-    func check(_ ev: TestScript.Eval, _ store: MemoryStore) -> Outcome {
+    func check(_ ev: TestScript.Eval, _ store: any Queryable) -> Outcome {
         let expr: Expr
         do { expr = try PromQLParser.parse(ev.exprText) } catch { return .failed("parse: \(error)") }
         if let f = checkAt(expr, ev, ev.time, store, label: "instant") { return .failed(f) }
@@ -65,7 +73,7 @@ public struct ScriptRunner {
     }
 
     /// Instant and range checks of `expr` evaluated at `t` against the expectations.
-    func checkAt(_ expr: Expr, _ ev: TestScript.Eval, _ t: Int64, _ store: MemoryStore, label: String) -> String? {
+    func checkAt(_ expr: Expr, _ ev: TestScript.Eval, _ t: Int64, _ store: any Queryable, label: String) -> String? {
         let result: QueryValue
         do {
             result = try engine.instantQuery(expr, at: t, on: store)
@@ -114,6 +122,19 @@ public struct ScriptRunner {
         case (.vector, _):
             return "expected instant vector, got \(got.type.rawValue)"
         }
+    }
+}
+
+/// A store the script runner can fill and empty.
+public protocol ScriptStorage: Queryable {
+    func clear() throws
+    /// Adds each series' samples, given oldest first.
+    func load(_ series: [(Labels, [(Int64, Double)])]) throws
+}
+
+extension MemoryStore: ScriptStorage {
+    public func load(_ series: [(Labels, [(Int64, Double)])]) throws {
+        for (l, points) in series { for (t, v) in points { add(l, t, v) } }
     }
 }
 

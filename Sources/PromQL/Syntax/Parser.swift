@@ -423,14 +423,18 @@ struct Parser {
         try parseVectorSelectorAllowingEmpty(name: name, start: start, allowEmpty: false)
     }
 
-    mutating func parseVectorSelectorAllowingEmpty(name: String?, start: Int, allowEmpty: Bool = true) throws(ParseError) -> Expr {
+    /// `labelSet` parses a series description (`ParseMetric` upstream): only `=`, and errors
+    /// say "in label set".
+    mutating func parseVectorSelectorAllowingEmpty(name: String?, start: Int, allowEmpty: Bool = true,
+                                                   labelSet: Bool = false) throws(ParseError) -> Expr {
+        let ctx = labelSet ? "label set" : "label matching"
         var matchers: [LabelMatcher] = []
         var end = tokens[max(i - 1, 0)].end
         if current.kind == .leftBrace {
             _ = advance()
             while current.kind != .rightBrace {
                 guard isLabelToken(current) || current.kind == .string else {
-                    throw unexpected("label matching", expected: "identifier or \"}\"")
+                    throw unexpected(ctx, expected: "identifier or \"}\"")
                 }
                 let l = advance()
                 let kind: LabelMatcher.Kind
@@ -439,10 +443,11 @@ struct Parser {
                 case .op(.neq): kind = .notEqual
                 case .eqlRegex: kind = .regexMatch
                 case .neqRegex: kind = .regexNoMatch
-                default: throw unexpected("label matching", expected: "label matching operator")
+                default: throw unexpected(ctx, expected: labelSet ? "\"=\"" : "label matching operator")
                 }
+                if labelSet && kind != .equal { throw unexpected(ctx, expected: "\"=\"") }
                 _ = advance()
-                guard current.kind == .string else { throw unexpected("label matching", expected: "string") }
+                guard current.kind == .string else { throw unexpected(ctx, expected: "string") }
                 let v = advance()
                 guard let value = StringLiteral.unquote(v.text) else { throw error(at: v, "invalid syntax in string \(v.text)") }
                 do {
@@ -451,7 +456,7 @@ struct Parser {
                     throw self.error(at: v, "\(error)")
                 }
                 if current.kind == .comma { _ = advance(); continue }
-                guard current.kind == .rightBrace else { throw unexpected("label matching", expected: "\",\" or \"}\"") }
+                guard current.kind == .rightBrace else { throw unexpected(ctx, expected: "\",\" or \"}\"") }
             }
             end = advance().end
         }

@@ -132,13 +132,13 @@ extension PromQLParser {
         let vs: Expr
         switch t.kind {
         case .leftBrace:
-            vs = try p.parseVectorSelectorAllowingEmpty(name: nil, start: t.pos)
+            vs = try p.parseVectorSelectorAllowingEmpty(name: nil, start: t.pos, labelSet: true)
         case .identifier, .metricIdentifier, .aggregator, .keyword:
             _ = p.advance()
-            vs = try p.parseVectorSelectorAllowingEmpty(name: t.text, start: t.pos)
+            vs = try p.parseVectorSelectorAllowingEmpty(name: t.text, start: t.pos, labelSet: true)
         case .op(let o) where [.and, .or, .unless, .atan2].contains(o):
             _ = p.advance()
-            vs = try p.parseVectorSelectorAllowingEmpty(name: t.text, start: t.pos)
+            vs = try p.parseVectorSelectorAllowingEmpty(name: t.text, start: t.pos, labelSet: true)
         default:
             throw p.unexpected("series description", expected: "metric name or \"{\"")
         }

@@ -127,10 +127,7 @@ struct TestGroupRunner {
         var exp: [(Labels, Double)] = []
         for s in test.expSamples {
             do { exp.append((try SeriesNotation.parseLabels(s.labels), s.value)) } catch {
-                // Prometheus parses these with `ParseMetric`, whose messages say "label set";
-                // our selector parser says "label matching" for the same error.
-                let msg = "\(error)".replacingOccurrences(of: "in label matching", with: "in label set")
-                return "\(head), err: labels \(goQuote(s.labels)): \(msg)"
+                return "\(head), err: labels \(goQuote(s.labels)): \(error)"
             }
         }
         got.sort { $0.0 < $1.0 }

@@ -62,10 +62,13 @@ struct BitWriter: Sendable {
             n -= f
         }
         let newBytes = (n + 7) >> 3
-        // Single appends beat append(contentsOf:) for the few bytes a sample adds.
-        for _ in 0..<newBytes {
+        if newBytes == 1 {
             bytes.append(UInt8(truncatingIfNeeded: u &>> 56))
-            u = u &<< 8
+        } else {
+            var bigEndian = u.bigEndian
+            withUnsafeBytes(of: &bigEndian) { raw in
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<newBytes]))
+            }
         }
         free = newBytes * 8 - n
     }

@@ -5,11 +5,17 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let metricName = "__name__"
     public static let empty = Labels(sorted: [])
 
-    /// Sorted by name; invariant kept by every initialiser.
-    public let pairs: [Label]
+    /// Sorted by name; invariant kept by every initialiser. A slice so that dropping the
+    /// metric name (which sorts first in nearly every label set) needs no copy.
+    public let pairs: ArraySlice<Label>
 
     /// Trusts the caller: `pairs` are sorted by name, unique and non-empty.
     public init(sorted pairs: [Label]) {
+        self.pairs = pairs[...]
+    }
+
+    /// Trusts the caller, as `init(sorted:)`.
+    public init(sortedSlice pairs: ArraySlice<Label>) {
         self.pairs = pairs
     }
 
@@ -19,7 +25,7 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         for p in pairs { dict[p.name] = p.value }
         self.pairs = dict.filter { !$0.value.isEmpty }
             .map { Label(name: $0.key, value: $0.value) }
-            .sorted { $0.name.utf8Precedes($1.name) }
+            .sorted { $0.name.utf8Precedes($1.name) }[...]
     }
 
     public init(_ dict: [String: String]) {
@@ -40,9 +46,10 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var metricName: String? { self[Labels.metricName] }
 
     public func withoutMetricName() -> Labels {
+        if let f = pairs.first, f.name == Labels.metricName { return Labels(sortedSlice: pairs.dropFirst()) }
         guard let i = pairs.firstIndex(where: { $0.name == Labels.metricName }) else { return self }
-        var p = pairs
-        p.remove(at: i)
+        var p = Array(pairs)
+        p.remove(at: i - pairs.startIndex)
         return Labels(sorted: p)
     }
 
@@ -83,8 +90,9 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Prometheus' `labels.Compare`: pairwise by name then value; a prefix sorts first.
     public static func < (a: Labels, b: Labels) -> Bool {
         let n = min(a.pairs.count, b.pairs.count)
+        let sa = a.pairs.startIndex, sb = b.pairs.startIndex
         for i in 0..<n {
-            let x = a.pairs[i], y = b.pairs[i]
+            let x = a.pairs[sa + i], y = b.pairs[sb + i]
             if x.name != y.name { return x.name.utf8Precedes(y.name) }
             if x.value != y.value { return x.value.utf8Precedes(y.value) }
         }

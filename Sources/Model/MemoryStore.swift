@@ -67,7 +67,10 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [SeriesSamples] {
         state.withLock { s in
             var candidates: [Series]
-            if let m = matchers.first(where: { $0.name == Labels.metricName && $0.kind == .equal }) {
+            var rest = matchers
+            if let i = matchers.firstIndex(where: { $0.name == Labels.metricName && $0.kind == .equal }) {
+                let m = matchers[i]
+                rest.remove(at: i)
                 if s.unsortedNames.remove(m.value) != nil {
                     s.byName[m.value]!.sort { $0.labels < $1.labels }
                 }
@@ -77,7 +80,8 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
                 candidates = s.sorted!
             }
             var out: [SeriesSamples] = []
-            for c in candidates where matchers.matches(c.labels) {
+            out.reserveCapacity(candidates.count)
+            for c in candidates where rest.isEmpty || rest.matches(c.labels) {
                 let lo = lowerBound(c.ts, mint), hi = upperBound(c.ts, maxt)
                 if lo >= hi { continue }
                 out.append(SeriesSamples(labels: c.labels, timestamps: c.ts[lo..<hi], values: c.vs[lo..<hi]))

@@ -85,43 +85,100 @@ extension Evaluator {
     }
 
     func evalRangeFunction(_ c: Call, _ t: Int64) throws -> [VectorSample] {
+        let kind = RangeFunctions.Kind(rawValue: c.function.name)!
         var scalarArg = 0.0
         var matrixArg: Expr = c.args[0]
-        switch c.function.name {
-        case "quantile_over_time": scalarArg = try evalScalar(c.args[0], t); matrixArg = c.args[1]
-        case "predict_linear": scalarArg = try evalScalar(c.args[1], t)
+        switch kind {
+        case .quantileOverTime: scalarArg = try evalScalar(c.args[0], t); matrixArg = c.args[1]
+        case .predictLinear: scalarArg = try evalScalar(c.args[1], t)
         default: break
         }
-        let windows = try rangeArgument(matrixArg, t)
-        if c.function.name == "absent_over_time" {
-            if !windows.isEmpty { return [] }
-            var labels = Labels.empty
-            if case .matrixSelector = matrixArg.unwrapped { labels = absentLabels(matrixArg) }
-            return [VectorSample(labels: labels, t: t, v: 1)]
-        }
-        var range: Int64 = 0
-        switch matrixArg.unwrapped {
-        case .matrixSelector(let ms): range = ms.range
-        case .subquery(let sq): range = sq.range
+        let arg = matrixArg.unwrapped
+        var range: Int64 = 0, ref = t
+        switch arg {
+        case .matrixSelector(let ms):
+            range = ms.range
+            ref = (resolve(ms.selector.at) ?? t) - ms.selector.offset
+        case .subquery(let sq):
+            range = sq.range
+            ref = (resolve(sq.at) ?? t) - sq.offset
         default: break
-        }
-        let keepName = c.function.name == "last_over_time"
-        let ref: Int64
-        switch matrixArg.unwrapped {
-        case .matrixSelector(let ms): ref = (resolve(ms.selector.at) ?? t) - ms.selector.offset
-        case .subquery(let sq): ref = (resolve(sq.at) ?? t) - sq.offset
-        default: ref = t
         }
         let ctx = RangeFunctions.Context(evalTime: t, rangeStart: ref - range, rangeEnd: ref, range: range, scalar: scalarArg)
+        let keepName = kind == .lastOverTime
         var out: [VectorSample] = []
+
+        if case .matrixSelector(let ms) = arg, kind != .absentOverTime {
+            out.reserveCapacity(data(for: ms.selector).count)
+            try streamWindows(ms, kind, ctx, t) { labels, v in
+                out.append(VectorSample(labels: labels, t: t, v: v))
+            }
+            // Series of one metric name stay distinct once the name is dropped.
+            if !keepName && !ms.selector.hasMetricNameEquality { try checkDuplicates(out) }
+            return out
+        }
+
+        let windows = try rangeArgument(matrixArg, t)
+        if kind == .absentOverTime {
+            if !windows.isEmpty { return [] }
+            var labels = Labels.empty
+            if case .matrixSelector = arg { labels = absentLabels(matrixArg) }
+            return [VectorSample(labels: labels, t: t, v: 1)]
+        }
         out.reserveCapacity(windows.count)
         for w in windows {
-            if let v = RangeFunctions.apply(c.function.name, w.ts, w.vs, ctx) {
+            let value = w.ts.withUnsafeBufferPointer { t in w.vs.withUnsafeBufferPointer { v in RangeFunctions.apply(kind, t, v, ctx) } }
+            if let v = value {
                 out.append(VectorSample(labels: keepName ? w.labels : w.labels.withoutMetricName(), t: t, v: v))
             }
         }
         try checkDuplicates(out)
         return out
+    }
+
+    /// The hot path of range functions: windows straight from the fetched arrays, results
+    /// handed to `body` without an intermediate vector.
+    func streamWindows(_ ms: MatrixSelector, _ kind: RangeFunctions.Kind, _ ctx: RangeFunctions.Context,
+                       _ t: Int64, _ body: (Labels, Double) -> Void) throws {
+        let keepName = kind == .lastOverTime
+        var held = 0
+        let series = data(for: ms.selector)
+        try series.withUnsafeBufferPointer { all in
+            for i in all.indices {
+                try checkDeadline()
+                let a = lowerBound(all[i].timestamps, ctx.rangeStart), b = upperBound(all[i].timestamps, ctx.rangeEnd)
+                if a >= b { continue }
+                let value: Double? = all[i].timestamps.withUnsafeBufferPointer { tsAll in
+                    all[i].values.withUnsafeBufferPointer { vsAll in
+                        let base = all[i].timestamps.startIndex
+                        let ts = UnsafeBufferPointer(rebasing: tsAll[(a - base)..<(b - base)])
+                        let vs = UnsafeBufferPointer(rebasing: vsAll[(a - base)..<(b - base)])
+                        if !vs.contains(where: { StaleNaN.isStale($0) }) {
+                            held += ts.count
+                            return RangeFunctions.apply(kind, ts, vs, ctx)
+                        }
+                        var nt: [Int64] = [], nv: [Double] = []
+                        for (x, y) in zip(ts, vs) where !StaleNaN.isStale(y) { nt.append(x); nv.append(y) }
+                        if nt.isEmpty { return nil }
+                        held += nt.count
+                        return nt.withUnsafeBufferPointer { t in nv.withUnsafeBufferPointer { v in RangeFunctions.apply(kind, t, v, ctx) } }
+                    }
+                }
+                if let v = value { body(keepName ? all[i].labels : all[i].labels.withoutMetricName(), v) }
+            }
+        }
+        try countSamples(held)
+    }
+
+    /// A call whose results can be streamed into an aggregation: a range function over a
+    /// selector of one metric name (so dropping the name cannot make duplicates).
+    func streamableRangeCall(_ e: Expr, _ t: Int64) throws -> (MatrixSelector, RangeFunctions.Kind, RangeFunctions.Context)? {
+        guard case .call(let c) = e.unwrapped, let kind = RangeFunctions.Kind(rawValue: c.function.name),
+              kind != .absentOverTime, kind != .quantileOverTime, kind != .predictLinear,
+              case .matrixSelector(let ms) = c.args[0].unwrapped, ms.selector.hasMetricNameEquality || kind == .lastOverTime
+        else { return nil }
+        let ref = (resolve(ms.selector.at) ?? t) - ms.selector.offset
+        return (ms, kind, RangeFunctions.Context(evalTime: t, rangeStart: ref - ms.range, rangeEnd: ref, range: ms.range, scalar: 0))
     }
 
     /// `absent`'s labels: the `=` matchers of a selector argument, except on `__name__`.

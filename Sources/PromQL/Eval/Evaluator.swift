@@ -225,10 +225,23 @@ final class Evaluator {
         return series.sorted { $0.0 < $1.0 }.map { RangeSeries(labels: $0.0, ts: $0.1[...], vs: $0.2[...]) }
     }
 
+    /// "vector cannot contain metrics with the same labelset": fingerprints first, full
+    /// comparison only when two fingerprints collide.
     func checkDuplicates(_ v: [VectorSample]) throws {
         if v.count < 2 { return }
-        var seen = Set<Labels>(minimumCapacity: v.count)
-        for s in v where !seen.insert(s.labels).inserted { throw EvalError.sameLabelset }
+        var seen: [UInt64: Int] = [:]
+        seen.reserveCapacity(v.count)
+        var collided: [UInt64: [Int]] = [:]
+        for (i, s) in v.enumerated() {
+            let h = s.labels.fingerprint
+            if let j = seen[h] {
+                if v[j].labels == s.labels { throw EvalError.sameLabelset }
+                for k in collided[h, default: []] where v[k].labels == s.labels { throw EvalError.sameLabelset }
+                collided[h, default: []].append(i)
+            } else {
+                seen[h] = i
+            }
+        }
     }
 }
 

@@ -18,15 +18,26 @@ enum RangeFunctions {
         "absent_over_time",
     ]
 
-    /// Evaluates the named function over one window; nil means no output for the series.
-    static func apply(_ name: String, _ ts: ArraySlice<Int64>, _ vs: ArraySlice<Double>, _ c: Context) -> Double? {
-        switch name {
-        case "rate": return extrapolatedRate(ts, vs, c, isCounter: true, isRate: true)
-        case "increase": return extrapolatedRate(ts, vs, c, isCounter: true, isRate: false)
-        case "delta": return extrapolatedRate(ts, vs, c, isCounter: false, isRate: false)
-        case "irate": return instantValue(ts, vs, isRate: true)
-        case "idelta": return instantValue(ts, vs, isRate: false)
-        case "changes":
+    /// The functions, resolved once per call node rather than per series.
+    enum Kind: String {
+        case rate, increase, delta, irate, idelta, changes, resets, deriv
+        case predictLinear = "predict_linear"
+        case avgOverTime = "avg_over_time", sumOverTime = "sum_over_time", countOverTime = "count_over_time"
+        case presentOverTime = "present_over_time", lastOverTime = "last_over_time"
+        case minOverTime = "min_over_time", maxOverTime = "max_over_time", quantileOverTime = "quantile_over_time"
+        case stddevOverTime = "stddev_over_time", stdvarOverTime = "stdvar_over_time", absentOverTime = "absent_over_time"
+    }
+
+    /// Evaluates the function over one window; nil means no output for the series.
+    @inline(__always)
+    static func apply(_ kind: Kind, _ ts: UnsafeBufferPointer<Int64>, _ vs: UnsafeBufferPointer<Double>, _ c: Context) -> Double? {
+        switch kind {
+        case .rate: return extrapolatedRate(ts, vs, c, isCounter: true, isRate: true)
+        case .increase: return extrapolatedRate(ts, vs, c, isCounter: true, isRate: false)
+        case .delta: return extrapolatedRate(ts, vs, c, isCounter: false, isRate: false)
+        case .irate: return instantValue(ts, vs, isRate: true)
+        case .idelta: return instantValue(ts, vs, isRate: false)
+        case .changes:
             var n = 0.0
             var prev = vs.first!
             for v in vs.dropFirst() {
@@ -34,7 +45,7 @@ enum RangeFunctions {
                 prev = v
             }
             return n
-        case "resets":
+        case .resets:
             var n = 0.0
             var prev = vs.first!
             for v in vs.dropFirst() {
@@ -42,14 +53,14 @@ enum RangeFunctions {
                 prev = v
             }
             return n
-        case "deriv":
+        case .deriv:
             guard ts.count >= 2 else { return nil }
             return linearRegression(ts, vs, interceptTime: ts.first!).slope
-        case "predict_linear":
+        case .predictLinear:
             guard ts.count >= 2 else { return nil }
             let (slope, intercept) = linearRegression(ts, vs, interceptTime: c.evalTime)
             return slope * c.scalar + intercept
-        case "avg_over_time":
+        case .avgOverTime:
             var mean = 0.0, comp = 0.0, count = 0.0
             for v in vs {
                 count += 1
@@ -60,30 +71,30 @@ enum RangeFunctions {
                 (mean, comp) = kahanSumInc(v / count - mean / count, mean, comp)
             }
             return mean.isInfinite ? mean : mean + comp
-        case "sum_over_time":
+        case .sumOverTime:
             var sum = 0.0, comp = 0.0
             for v in vs { (sum, comp) = kahanSumInc(v, sum, comp) }
             return sum.isInfinite ? sum : sum + comp
-        case "count_over_time": return Double(vs.count)
-        case "present_over_time": return 1
-        case "last_over_time": return vs.last!
-        case "min_over_time":
+        case .countOverTime: return Double(vs.count)
+        case .presentOverTime: return 1
+        case .lastOverTime: return vs.last!
+        case .minOverTime:
             var m = vs.first!
             for v in vs.dropFirst() where v < m || m.isNaN { m = v }
             return m
-        case "max_over_time":
+        case .maxOverTime:
             var m = vs.first!
             for v in vs.dropFirst() where v > m || m.isNaN { m = v }
             return m
-        case "quantile_over_time": return Quantile.of(c.scalar, Array(vs))
-        case "stddev_over_time": return variance(vs).squareRoot()
-        case "stdvar_over_time": return variance(vs)
-        default: return nil
+        case .quantileOverTime: return Quantile.of(c.scalar, Array(vs))
+        case .stddevOverTime: return variance(vs).squareRoot()
+        case .stdvarOverTime: return variance(vs)
+        case .absentOverTime: return nil
         }
     }
 
     /// Prometheus 2.42's `extrapolatedRate`: the zero-point clamp comes before the threshold test.
-    static func extrapolatedRate(_ ts: ArraySlice<Int64>, _ vs: ArraySlice<Double>, _ c: Context,
+    static func extrapolatedRate(_ ts: UnsafeBufferPointer<Int64>, _ vs: UnsafeBufferPointer<Double>, _ c: Context,
                                  isCounter: Bool, isRate: Bool) -> Double? {
         let n = ts.count
         if n < 2 { return nil }
@@ -114,7 +125,7 @@ enum RangeFunctions {
         return result * factor
     }
 
-    static func instantValue(_ ts: ArraySlice<Int64>, _ vs: ArraySlice<Double>, isRate: Bool) -> Double? {
+    static func instantValue(_ ts: UnsafeBufferPointer<Int64>, _ vs: UnsafeBufferPointer<Double>, isRate: Bool) -> Double? {
         if ts.count < 2 { return nil }
         let lastT = ts[ts.endIndex - 1], prevT = ts[ts.endIndex - 2]
         let last = vs[vs.endIndex - 1], prev = vs[vs.endIndex - 2]
@@ -133,7 +144,7 @@ enum RangeFunctions {
         return (t, c)
     }
 
-    static func variance(_ vs: ArraySlice<Double>) -> Double {
+    static func variance(_ vs: UnsafeBufferPointer<Double>) -> Double {
         var count = 0.0, mean = 0.0, cMean = 0.0, aux = 0.0, cAux = 0.0
         for v in vs {
             count += 1
@@ -145,7 +156,7 @@ enum RangeFunctions {
     }
 
     /// Least squares with Kahan-Neumaier sums; x in seconds relative to `interceptTime`.
-    static func linearRegression(_ ts: ArraySlice<Int64>, _ vs: ArraySlice<Double>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ ts: UnsafeBufferPointer<Int64>, _ vs: UnsafeBufferPointer<Double>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n = 0.0, sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
         let initY = vs.first!
         var constY = true

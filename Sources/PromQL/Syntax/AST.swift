@@ -34,6 +34,13 @@ public struct VectorSelector: Hashable, Sendable {
     public var position: PositionRange
 }
 
+extension VectorSelector {
+    /// Whether a `__name__="..."` matcher pins the metric name.
+    public var hasMetricNameEquality: Bool {
+        matchers.contains { $0.name == Labels.metricName && $0.kind == .equal }
+    }
+}
+
 public struct MatrixSelector: Hashable, Sendable {
     public var selector: VectorSelector
     public var range: Int64

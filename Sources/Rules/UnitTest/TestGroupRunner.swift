@@ -86,7 +86,7 @@ struct TestGroupRunner {
         var got: [AlertView] = []
         for g in groups {
             for case .alerting(let r) in g.rules where r.name == test.alertname {
-                got += r.firingAlerts.map { ($0.labels.pairs, $0.annotations) }
+                got += r.firingAlerts.map { (Array($0.labels.pairs), $0.annotations) }
             }
         }
         var exp: [AlertView] = []

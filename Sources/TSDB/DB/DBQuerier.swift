@@ -9,13 +9,13 @@ struct DBQuerier: Querier {
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples] {
         let lo = max(mint, self.mint), hi = min(maxt, self.maxt)
-        var parts: [[(Labels, [XORChunk])]] = []
+        var parts: [[(Labels, [BoundedChunk])]] = []
         for b in blocks where b.meta.maxTime > lo && b.meta.minTime <= hi {
             parts.append(try b.select(matchers, mint: lo, maxt: hi))
         }
         parts.append(head.select(matchers, mint: lo, maxt: hi))
         // Each part is sorted by labels; merge them.
-        var merged: [(Labels, [XORChunk])] = []
+        var merged: [(Labels, [BoundedChunk])] = []
         if parts.count == 1 { merged = parts[0] } else {
             var byLabels: [Labels: Int] = [:]
             for p in parts {
@@ -68,17 +68,24 @@ struct DBQuerier: Querier {
     }
 }
 
-extension XORChunk {
-    /// Appends the samples in `from...to`, stopping at the first sample past `to`.
+/// A chunk with its time range known from the head or the block index, so a query never
+/// decodes a chunk just to learn its bounds.
+struct BoundedChunk {
+    var chunk: XORChunk
+    var minTime: Int64
+    var maxTime: Int64
+
+    /// Appends the samples in `lo...hi`; corrupt data is an error, never a silent gap.
     func decode(into ts: inout [Int64], _ vs: inout [Double], from lo: Int64, to hi: Int64) throws {
-        if let a = minTime, let b = maxTime, a >= lo && b <= hi {
-            try decode(into: &ts, &vs)
+        if minTime >= lo && maxTime <= hi {
+            try chunk.decode(into: &ts, &vs)
             return
         }
-        var it = makeIterator()
-        while let (t, v) = it.next() {
-            if t > hi { break }
-            if t >= lo { ts.append(t); vs.append(v) }
+        var t: [Int64] = [], v: [Double] = []
+        try chunk.decode(into: &t, &v)
+        for i in t.indices where t[i] >= lo && t[i] <= hi {
+            ts.append(t[i])
+            vs.append(v[i])
         }
     }
 }

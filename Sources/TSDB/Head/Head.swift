@@ -64,12 +64,12 @@ final class Head: @unchecked Sendable {
     }
 
     /// Chunks of the series matching `matchers` that overlap the window, sorted by labels.
-    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [(Labels, [XORChunk])] {
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [(Labels, [BoundedChunk])] {
         withLock {
-            var out: [(Labels, [XORChunk])] = []
+            var out: [(Labels, [BoundedChunk])] = []
             for ref in index.postings(for: matchers) {
                 guard let s = byRef[ref] else { continue }
-                let cs = s.chunks(overlapping: mint, maxt)
+                let cs = s.chunks(overlapping: mint, maxt).map { BoundedChunk(chunk: $0, minTime: $0.minTime!, maxTime: $0.maxTime!) }
                 if !cs.isEmpty { out.append((s.labels, cs)) }
             }
             out.sort { $0.0 < $1.0 }

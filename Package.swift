@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "PromQLTesting", dependencies: ["Model", "PromQL"]),
         .target(name: "TSDB", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Model"]),
+        .target(name: "Scrape", dependencies: ["Model", "Exposition"]),
         .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "klaxon", dependencies: [
             "Model", "PromQL", "Rules", "TSDB", "Exposition",
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["Model", "PromQL", "PromQLTesting"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQLTesting"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"]),
+        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Exposition"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "Model", "PromQL", "PromQLTesting"]),
     ]
 )

@@ -22,8 +22,9 @@ let package = Package(
         .target(name: "PromQLTesting", dependencies: ["Model", "PromQL"]),
         .target(name: "TSDB", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Model"]),
-        .target(name: "Scrape", dependencies: ["Model", "Exposition"]),
-        .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ConfigYAML", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scrape", dependencies: ["Model", "Exposition", "ConfigYAML"]),
+        .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", "ConfigYAML", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "klaxon", dependencies: [
             "Model", "PromQL", "Rules", "TSDB", "Exposition",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,14 +22,14 @@ public struct YAMLUnmarshalErrors: Error, CustomStringConvertible, Sendable {
 ///
 /// `typePrefix` is the Go package of the target types (`main` for promtool's test
 /// files, `rulefmt` for rule files) so that messages read `field x not found in type main.testGroup`.
-struct StrictYAML {
-    let typePrefix: String
-    private(set) var errors: [String] = []
+public struct StrictYAML {
+    public let typePrefix: String
+    public private(set) var errors: [String] = []
 
-    init(typePrefix: String) { self.typePrefix = typePrefix }
+    public init(typePrefix: String) { self.typePrefix = typePrefix }
 
     /// Composes `text`; a syntax error is reported as the YAML library's message.
-    static func compose(_ text: String) throws -> Node? {
+    public static func compose(_ text: String) throws -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let e as YamlError {
@@ -37,7 +37,7 @@ struct StrictYAML {
         }
     }
 
-    static func describe(_ e: YamlError) -> String {
+    public static func describe(_ e: YamlError) -> String {
         switch e {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
@@ -47,10 +47,10 @@ struct StrictYAML {
         }
     }
 
-    static func line(_ n: Node) -> Int { n.mark?.line ?? 0 }
+    public static func line(_ n: Node) -> Int { n.mark?.line ?? 0 }
 
     /// The Go YAML tag shown in type errors (`!!str`, `!!seq`, ...).
-    static func shortTag(_ n: Node) -> String {
+    public static func shortTag(_ n: Node) -> String {
         switch n {
         case .mapping: return "!!map"
         case .sequence: return "!!seq"
@@ -61,7 +61,7 @@ struct StrictYAML {
         }
     }
 
-    mutating func typeError(_ n: Node, into goType: String) {
+    public mutating func typeError(_ n: Node, into goType: String) {
         var value = ""
         if case .scalar(let s) = n {
             // yaml.v2/v3 shorten long scalars in this message.
@@ -71,14 +71,14 @@ struct StrictYAML {
         errors.append("line \(Self.line(n)): cannot unmarshal \(Self.shortTag(n))\(value) into \(goType)")
     }
 
-    static func isNull(_ n: Node) -> Bool {
+    public static func isNull(_ n: Node) -> Bool {
         if case .scalar(let s) = n, n.tag.rawValue == Tag.Name.null.rawValue { return s.string.isEmpty || s.string == "~" || s.string == "null" || s.string == "Null" || s.string == "NULL" }
         return false
     }
 
     /// The keys of a mapping for a Go struct `type`; unknown keys are recorded as errors.
     /// Returns nil (and records a type error) when `n` is not a mapping.
-    mutating func fields(_ n: Node, type: String, known: Set<String>) -> [(key: String, value: Node)]? {
+    public mutating func fields(_ n: Node, type: String, known: Set<String>) -> [(key: String, value: Node)]? {
         if Self.isNull(n) { return [] }
         guard case .mapping(let m) = n else {
             typeError(n, into: "\(typePrefix).\(type)")
@@ -97,14 +97,14 @@ struct StrictYAML {
     }
 
     /// Any scalar decodes into a Go string; collections are type errors.
-    mutating func string(_ n: Node) -> String {
+    public mutating func string(_ n: Node) -> String {
         if Self.isNull(n) { return "" }
         guard case .scalar(let s) = n else { typeError(n, into: "string"); return "" }
         return s.string
     }
 
     /// A float64: YAML ints and floats (`.nan`, `.inf`); a string is a type error, as in Go.
-    mutating func float(_ n: Node) -> Double {
+    public mutating func float(_ n: Node) -> Double {
         if Self.isNull(n) { return 0 }
         guard case .scalar(let s) = n else { typeError(n, into: "float64"); return 0 }
         switch Tag.Name(rawValue: n.tag.rawValue) {
@@ -116,7 +116,7 @@ struct StrictYAML {
         return 0
     }
 
-    mutating func int(_ n: Node) -> Int {
+    public mutating func int(_ n: Node) -> Int {
         if Self.isNull(n) { return 0 }
         guard case .scalar(let s) = n, n.tag.rawValue == Tag.Name.int.rawValue, let v = Self.parseYAMLNumber(s.string), v == v.rounded(), abs(v) < 9.2e18 else {
             typeError(n, into: "int")
@@ -125,7 +125,7 @@ struct StrictYAML {
         return Int(v)
     }
 
-    static func parseYAMLNumber(_ text: String) -> Double? {
+    public static func parseYAMLNumber(_ text: String) -> Double? {
         let t = text.replacingOccurrences(of: "_", with: "")
         switch t.lowercased() {
         case ".nan": return .nan
@@ -141,27 +141,27 @@ struct StrictYAML {
     }
 
     /// A Prometheus duration; an invalid one aborts the document (Go's custom unmarshaler).
-    mutating func duration(_ n: Node) throws -> Int64 {
+    public mutating func duration(_ n: Node) throws -> Int64 {
         let s = string(n)
         do { return try PromDuration.parse(s) } catch let e as DurationError {
             throw YAMLAbort(description: e.description)
         }
     }
 
-    mutating func stringList(_ n: Node) -> [String] {
+    public mutating func stringList(_ n: Node) -> [String] {
         if Self.isNull(n) { return [] }
         guard case .sequence(let seq) = n else { typeError(n, into: "[]string"); return [] }
         return seq.map { string($0) }
     }
 
-    mutating func sequence(_ n: Node, of goType: String) -> [Node] {
+    public mutating func sequence(_ n: Node, of goType: String) -> [Node] {
         if Self.isNull(n) { return [] }
         guard case .sequence(let seq) = n else { typeError(n, into: "[]\(typePrefix).\(goType)"); return [] }
         return Array(seq)
     }
 
     /// A `map[string]string`, in document order (later duplicates win as in Go maps).
-    mutating func stringMap(_ n: Node) -> [String: String]? {
+    public mutating func stringMap(_ n: Node) -> [String: String]? {
         if Self.isNull(n) { return nil }
         guard case .mapping(let m) = n else { typeError(n, into: "map[string]string"); return nil }
         var out: [String: String] = [:]
@@ -175,12 +175,12 @@ struct StrictYAML {
         return out
     }
 
-    static func lineNumber(_ e: String) -> Int {
+    public static func lineNumber(_ e: String) -> Int {
         Int(e.dropFirst(5).prefix { $0.isNumber }) ?? 0
     }
 
     /// Throws the collected errors, if any.
-    func finish() throws {
+    public func finish() throws {
         // Go reports in document order; we record unknown keys before their siblings' values, so restore line order.
         let ordered = errors.enumerated().sorted {
             let a = Self.lineNumber($0.element), b = Self.lineNumber($1.element)

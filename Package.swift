@@ -22,8 +22,12 @@ let package = Package(
         .target(name: "PromQLTesting", dependencies: ["Model", "PromQL"]),
         .target(name: "TSDB", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Model"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Model"]),
         .target(name: "ConfigYAML", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
         .target(name: "Scrape", dependencies: ["Model", "Exposition", "ConfigYAML"]),
+        .target(name: "Engine", dependencies: ["Model", "PromQL", "TSDB", "Exposition", "Scrape", "Rules", "ConfigYAML",
+                                               .product(name: "Yams", package: "Yams")]),
         .target(name: "Rules", dependencies: ["Model", "PromQL", "PromQLTesting", "ConfigYAML", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "klaxon", dependencies: [
             "Model", "PromQL", "Rules", "TSDB", "Exposition",
@@ -33,6 +37,8 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["Model", "PromQL", "PromQLTesting"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQLTesting"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Model"], exclude: ["Fixtures"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scrape", "TSDB", "Model", "PromQL", "Exposition"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Exposition"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "Model", "PromQL", "PromQLTesting"]),
     ]

@@ -188,7 +188,7 @@ extension ScrapeConfig {
         throw ScrapeConfigError("line \(StrictYAML.line(n)): invalid body_size_limit \(goQuote(s))")
     }
 
-    static func targetGroup(_ n: Node, source: String, _ y: inout StrictYAML) throws -> TargetGroup {
+    public static func targetGroup(_ n: Node, source: String, _ y: inout StrictYAML) throws -> TargetGroup {
         var g = TargetGroup(targets: [], labels: [:], source: source)
         for (k, v) in y.fields(n, type: "targetgroup.Group", known: ["targets", "labels"]) ?? [] {
             if k == "targets" { g.targets = y.stringList(v) } else { g.labels = y.stringMap(v) ?? [:] }

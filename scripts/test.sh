@@ -8,6 +8,9 @@ log=$(mktemp)
 status=0
 swift test 2>&1 | tee "$log" || status=$?
 echo
+echo "Gatewayz rules: promtool check, promtool test and klaxon test on fixtures/rules:"
+./scripts/check-rules.sh || status=1
+echo
 echo "PromQL conformance (Prometheus v2.42 engine scripts):"
 grep -E '^conformance ' "$log" | sort || true
 awk '/^conformance /{p+=$3; f+=$5; s+=$7} END {printf "conformance total: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"

@@ -41,5 +41,15 @@ let package = Package(
                 .product(name: "PromQL", package: "Klaxon"),
             ]
         ),
+        // TSDB figures (bytes per sample, append, WAL replay, head memory, RSS, query) on realistic
+        // scrape data; a plain executable timed with ContinuousClock (scripts/bench-tsdb.sh).
+        .executableTarget(
+            name: "tsdb-bench",
+            dependencies: [
+                .product(name: "Model", package: "Klaxon"),
+                .product(name: "PromQL", package: "Klaxon"),
+                .product(name: "TSDB", package: "Klaxon"),
+            ]
+        ),
     ]
 )

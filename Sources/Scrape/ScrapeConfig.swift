@@ -21,6 +21,11 @@ public struct ScrapeConfig: Sendable {
     public var metricRelabelConfigs: [RelabelConfig] = []
     public var http = HTTPSettings()
 
+    public init(interval: Int64, timeout: Int64) {
+        self.interval = interval
+        self.timeout = timeout
+    }
+
     public var options: ScrapeOptions {
         var o = ScrapeOptions()
         o.honorLabels = honorLabels
@@ -37,6 +42,12 @@ public struct TargetGroup: Sendable, Equatable {
     public var targets: [String]
     public var labels: [String: String]
     public var source: String
+
+    public init(targets: [String], labels: [String: String], source: String) {
+        self.targets = targets
+        self.labels = labels
+        self.source = source
+    }
 }
 
 public struct FileSDConfig: Sendable, Equatable {
@@ -45,7 +56,7 @@ public struct FileSDConfig: Sendable, Equatable {
 }
 
 /// The HTTP client settings a scrape config carries (`basic_auth`, `bearer_token`, TLS, proxy).
-public struct HTTPSettings: Sendable, Equatable {
+public struct HTTPSettings: Sendable, Hashable {
     public var basicAuthUsername = ""
     public var basicAuthPassword = Secret("")
     public var basicAuthPasswordFile = ""

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: libcurl's headers (the HTTP client) and Debian's
-# prometheus package (promtool, the oracle that differential tests compare against).
+# prometheus and prometheus-alertmanager packages (promtool and amtool, the oracles that the
+# differential tests compare against).
 set -euo pipefail
 need=()
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   SUDO=""

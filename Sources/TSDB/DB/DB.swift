@@ -110,12 +110,7 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
             case .series(let list):
                 for s in list { _ = head.create(s.labels, ref: s.ref) }
             case .samples(let list):
-                var batch: [(MemSeries, Int64, Double)] = []
-                batch.reserveCapacity(list.count)
-                for s in list where s.t >= persistedUntil {
-                    if let m = head.series(ref: s.ref) { batch.append((m, s.t, s.v)) }
-                }
-                head.apply(batch)
+                head.applyByRef(list, from: persistedUntil)
             }
         }
         return (records, report.bytesDiscarded)

@@ -63,6 +63,27 @@ final class Head: @unchecked Sendable {
         }
     }
 
+    /// WAL replay: samples by ref, looked up and applied under one lock; samples before
+    /// `minTime` are already in blocks.
+    func applyByRef(_ samples: [(ref: UInt64, t: Int64, v: Double)], from minT: Int64) {
+        withLock {
+            var last: MemSeries? = nil
+            for x in samples where x.t >= minT {
+                let s: MemSeries
+                if let l = last, l.ref == x.ref { s = l } else {
+                    guard let found = byRef[x.ref] else { continue }
+                    s = found
+                    last = found
+                }
+                if x.t <= s.maxTime && s.maxTime != .min { continue }
+                s.append(x.t, x.v)
+                if x.t < minTime { minTime = x.t }
+                if x.t > maxTime { maxTime = x.t }
+            }
+            samplesAppended += samples.count
+        }
+    }
+
     /// Chunks of the series matching `matchers` that overlap the window, sorted by labels.
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [(Labels, [BoundedChunk])] {
         withLock {
@@ -114,8 +135,9 @@ final class Head: @unchecked Sendable {
             for s in dead {
                 byRef[s.ref] = nil
                 byHash[s.labels.fingerprint]?.removeAll { $0 === s }
-                index.remove(s.labels, s.ref)
+                if byHash[s.labels.fingerprint]?.isEmpty == true { byHash[s.labels.fingerprint] = nil }
             }
+            index.remove(dead.map { ($0.labels, $0.ref) })
             minTime = byRef.values.compactMap(\.minTime).min() ?? .max
             return Set(byRef.keys)
         }
@@ -134,17 +156,34 @@ struct HeadIndex: PostingsIndex {
     func values(of name: String) -> [String] { map[name].map { Array($0.keys) } ?? [] }
     func postings(_ name: String, _ value: String) -> [UInt64] { map[name]?[value] ?? [] }
 
+    /// Refs only grow, so a new series appends; the inner containers are taken out before
+    /// the change so that Swift mutates them in place instead of copying them per series.
     mutating func add(_ labels: Labels, _ ref: UInt64) {
         insertSorted(&all, ref)
-        for p in labels.pairs { insertSorted(&map[p.name, default: [:]][p.value, default: []], ref) }
+        for p in labels.pairs {
+            var values = map.removeValue(forKey: p.name) ?? [:]
+            var list = values.removeValue(forKey: p.value) ?? []
+            insertSorted(&list, ref)
+            values[p.value] = list
+            map[p.name] = values
+        }
     }
 
-    mutating func remove(_ labels: Labels, _ ref: UInt64) {
-        all.removeAll { $0 == ref }
-        for p in labels.pairs {
-            map[p.name]?[p.value]?.removeAll { $0 == ref }
-            if map[p.name]?[p.value]?.isEmpty == true { map[p.name]?[p.value] = nil }
-            if map[p.name]?.isEmpty == true { map[p.name] = nil }
+    /// Removes many series in one pass per touched postings list.
+    mutating func remove(_ dead: [(Labels, UInt64)]) {
+        guard !dead.isEmpty else { return }
+        let refs = Set(dead.map(\.1))
+        all.removeAll { refs.contains($0) }
+        var touched: [String: Set<String>] = [:]
+        for (l, _) in dead { for p in l.pairs { touched[p.name, default: []].insert(p.value) } }
+        for (name, vals) in touched {
+            var values = map.removeValue(forKey: name) ?? [:]
+            for v in vals {
+                var list = values.removeValue(forKey: v) ?? []
+                list.removeAll { refs.contains($0) }
+                if !list.isEmpty { values[v] = list }
+            }
+            if !values.isEmpty { map[name] = values }
         }
     }
 

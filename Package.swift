@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["Model", "PromQL", "PromQLTesting"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "PromQLTesting"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Model"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "Model"], exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scrape", "TSDB", "Model", "PromQL", "Exposition"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Exposition", "TSDB", "PromQL"],
                     exclude: ["Fixtures"]),

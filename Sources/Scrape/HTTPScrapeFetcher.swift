@@ -2,14 +2,17 @@ import HTTPClient
 import Model
 import Synchronization
 
-/// Fetches pages over libcurl: one client per distinct auth/TLS/proxy setting, shared by all
-/// loops that use it, so transfers run concurrently on the client's single driver thread.
+/// Fetches pages over libcurl: one client (one driver thread running many transfers) per
+/// distinct auth/TLS/proxy setting. Clients sharing one driver (`sharingDriver`) stalled
+/// scrapes in the end-to-end test, so each setting has its own for now.
 public final class HTTPScrapeFetcher: ScrapeFetcher {
     private let clients = Mutex<[HTTPSettings: HTTPClient]>([:])
+    private let root: HTTPClient
     let userAgent: String
 
-    public init(userAgent: String = "Klaxon/0.1") {
+    public init(userAgent: String = "Klaxon/0.1") throws {
         self.userAgent = userAgent
+        root = try HTTPClient(config: HTTPClientConfig(userAgent: userAgent))
     }
 
     func client(for s: HTTPSettings) throws -> HTTPClient {
@@ -52,5 +55,6 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
 
     public func shutdown() {
         for c in clients.withLock({ Array($0.values) }) { c.shutdown() }
+        root.shutdown()
     }
 }

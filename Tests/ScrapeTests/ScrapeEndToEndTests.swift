@@ -52,7 +52,7 @@ struct WallClock: Model.Clock {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-scrape-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = try DB.open(dir)
-        let fetcher = HTTPScrapeFetcher()
+        let fetcher = try HTTPScrapeFetcher()
         defer { fetcher.shutdown() }
         let manager = ScrapeManager(fetcher: fetcher, storage: db, clock: WallClock())
         let addr = "127.0.0.1:\(port)"

@@ -1,3 +1,4 @@
+import Model
 /// An `alertmanager.yml` (Alertmanager 0.25 `config.Config`), after defaults and validation:
 /// receivers carry the global settings they inherit, durations are in milliseconds.
 public struct AlertmanagerConfig: Sendable {

@@ -1,3 +1,4 @@
+import Model
 /// `receivers:` entry. A receiver without configs is valid and discards notifications.
 public struct Receiver: Sendable {
     public var name: String

@@ -14,6 +14,10 @@ public struct Alert: Sendable, Equatable {
     public var firedAt: Int64?
     public var resolvedAt: Int64?
     public var keepFiringSince: Int64?
+    /// When the alert was last handed to the notifier (ms); nil = never sent.
+    public var lastSentAt: Int64?
+    /// `endsAt` promised to Alertmanager at the last send (ms); nil = never sent.
+    public var validUntil: Int64?
 
     public var isFiring: Bool { state == .firing }
 }

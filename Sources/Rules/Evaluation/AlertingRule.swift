@@ -20,7 +20,7 @@ public struct AlertingRule: Sendable {
     /// When false no ALERTS / ALERTS_FOR_STATE samples are produced (see rules-spec §6).
     public var isRestored = false
     /// Keyed by the expanded label set (the alert's identity).
-    public private(set) var active: [Labels: Alert] = [:]
+    public internal(set) var active: [Labels: Alert] = [:]
 
     public init(name: String, expr: Expr, holdDuration: Int64, keepFiringFor: Int64, labels: [String: String],
                 annotations: [String: String], externalLabels: [String: String], externalURL: String) {

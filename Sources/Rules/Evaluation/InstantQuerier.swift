@@ -12,7 +12,7 @@ public struct RuleResultError: Error, CustomStringConvertible, Sendable {
 }
 
 /// `rules.EngineQueryFunc`: a scalar becomes one sample with no labels; matrices and strings are errors.
-public struct EngineQuerier: InstantQuerier {
+public struct EngineQuerier: InstantQuerier, Sendable {
     public var engine: Engine
     public var store: any Queryable
 

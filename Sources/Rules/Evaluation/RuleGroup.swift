@@ -26,7 +26,14 @@ public struct RuleGroup: Sendable {
     /// The last evaluation error of each rule (nil = healthy).
     public private(set) var lastErrors: [String?]
     /// Series each rule wrote in its last successful evaluation, for staleness markers.
-    private var previousSeries: [Set<Labels>]
+    var previousSeries: [Set<Labels>]
+    /// Series of rules dropped by a reload; they get staleness markers at the next evaluation
+    /// (`Group.staleSeries`), unless a rule wrote them again at that timestamp.
+    var staleSeries: [Labels] = []
+    /// The timestamp of each rule's last evaluation (ms); nil = never evaluated.
+    public private(set) var lastEvaluations: [Int64?]
+    /// How long each rule's last evaluation took (monotonic clock).
+    public private(set) var evaluationDurations: [Duration]
 
     public init(name: String, file: String, interval: Int64, limit: Int, rules: [Rule]) {
         self.name = name
@@ -36,11 +43,18 @@ public struct RuleGroup: Sendable {
         self.rules = rules
         lastErrors = Array(repeating: nil, count: rules.count)
         previousSeries = Array(repeating: [], count: rules.count)
+        lastEvaluations = Array(repeating: nil, count: rules.count)
+        evaluationDurations = Array(repeating: .zero, count: rules.count)
     }
 
     /// Evaluates every rule at `ts`, appending outputs (and staleness markers) to `storage`.
     public mutating func evaluate(at ts: Int64, using querier: any InstantQuerier, storage: any Appendable) {
+        let clock = ContinuousClock()
+        var writtenNow: Set<Labels> = []
         for i in rules.indices {
+            let start = clock.now
+            lastEvaluations[i] = ts
+            defer { evaluationDurations[i] = clock.now - start }
             let output: [VectorSample]
             do {
                 switch rules[i] {
@@ -66,6 +80,13 @@ public struct RuleGroup: Sendable {
             }
             try? app.commit()
             previousSeries[i] = written
+            if !staleSeries.isEmpty { writtenNow.formUnion(written) }
+        }
+        if !staleSeries.isEmpty {
+            let app = storage.makeAppender()
+            for s in staleSeries where !writtenNow.contains(s) { try? app.append(s, ts, StaleNaN.value) }
+            try? app.commit()
+            staleSeries = []
         }
     }
 

@@ -1,4 +1,4 @@
-.PHONY: demo test build bench
+.PHONY: demo test build bench run
 
 # The main job (see README).
 demo:
@@ -14,3 +14,8 @@ build:
 
 bench:
 	./scripts/bench.sh
+
+# Klaxon scraping itself with the bundled config (see README, "Running").
+run:
+	swift build --product klaxon
+	.build/debug/klaxon run

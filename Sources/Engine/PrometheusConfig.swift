@@ -51,13 +51,14 @@ public struct PrometheusConfig: Sendable {
             throw ConfigError(file: "", message: "line \(StrictYAML.line(v)): \(k) is not supported by Klaxon yet; remove the section to run this config")
         }
         var defaults = ScrapeDefaults()
+        var timeoutSet = false
         if let g = fields.first(where: { $0.key == "global" })?.value {
             let gk: Set<String> = ["scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels",
                                    "query_log_file", "body_size_limit", "sample_limit", "label_limit"]
             for (k, v) in y.fields(g, type: "GlobalConfig", known: gk) ?? [] {
                 switch k {
                 case "scrape_interval": c.scrapeInterval = try y.duration(v)
-                case "scrape_timeout": c.scrapeTimeout = try y.duration(v)
+                case "scrape_timeout": c.scrapeTimeout = try y.duration(v); timeoutSet = true
                 case "evaluation_interval": c.evaluationInterval = try y.duration(v)
                 case "external_labels":
                     let m = y.stringMap(v) ?? [:]
@@ -68,6 +69,8 @@ public struct PrometheusConfig: Sendable {
                 default: break  // accepted; Klaxon applies per-job limits only
                 }
             }
+            // As Prometheus: an unset timeout shrinks to a shorter interval; a set one may not exceed it.
+            if !timeoutSet && c.scrapeTimeout > c.scrapeInterval { c.scrapeTimeout = c.scrapeInterval }
             if c.scrapeTimeout > c.scrapeInterval {
                 throw ConfigError(file: "", message: "global scrape timeout greater than scrape interval")
             }

@@ -5,6 +5,8 @@ indirect enum TemplateNode: Sendable {
     case ifNode(TemplatePipeline, [TemplateNode], [TemplateNode])
     case rangeNode(TemplatePipeline, [TemplateNode], [TemplateNode])
     case withNode(TemplatePipeline, [TemplateNode], [TemplateNode])
+    /// `{{template "name" pipeline}}` (pipeline optional); `{{block}}` parses to a define plus this.
+    case template(String, TemplatePipeline?, position: Int)
 }
 
 /// `$x := cmd | cmd arg`.

@@ -8,6 +8,8 @@ struct TemplateFunctions {
     /// Runs an instant query at the evaluation time (`query "up"`).
     var query: (String) throws -> [TemplateSample]
     var externalURL: String
+    /// Which function library is in scope.
+    var dialect: TemplateDialect = .prometheus
 
     static let names: Set<String> = [
         "query", "first", "label", "value", "strvalue", "sortByLabel", "humanize", "humanize1024",
@@ -19,9 +21,51 @@ struct TemplateFunctions {
         "html", "js", "urlquery",
     ]
 
+    /// Go's built-ins, which every dialect has.
+    static let builtinNames: Set<String> = [
+        "printf", "print", "println", "len", "index", "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge",
+        "html", "js", "urlquery",
+    ]
+
+    /// Alertmanager's `DefaultFuncs` (0.25), plus `date` and `tz` from 0.28.
+    static let alertmanagerNames: Set<String> = builtinNames.union([
+        "toUpper", "toLower", "title", "join", "match", "safeHtml", "reReplaceAll", "stringSlice", "date", "tz",
+    ])
+
+    static func names(for dialect: TemplateDialect) -> Set<String> {
+        dialect == .prometheus ? names : alertmanagerNames
+    }
+
     func call(_ name: String, _ a: [TemplateValue]) throws -> TemplateValue {
         func arity(_ n: Int) throws {
             if a.count != n { throw CallError(message: "wrong number of args for \(name): want \(n) got \(a.count)") }
+        }
+        if dialect == .alertmanager {
+            switch name {
+            case "title": try arity(1); return .string(Self.casesTitle(try str(a[0])))
+            case "safeHtml": try arity(1); return .html(try str(a[0]))
+            case "join":
+                try arity(2)
+                guard case .list(let l) = a[1] else { throw CallError(message: "wrong type for value; expected []string; got \(a[1].goType)") }
+                return .string(l.map(\.printed).joined(separator: try str(a[0])))
+            case "stringSlice": return .list(try a.map { .string(try str($0)) })
+            case "date":
+                try arity(2)
+                guard case .time(let t) = a[1] else { throw CallError(message: "wrong type for value; expected time.Time; got \(a[1].goType)") }
+                return .string(GoTime.format(t, layout: try str(a[0])))
+            case "tz":
+                try arity(2)
+                let zname = try str(a[0])
+                guard case .time(var t) = a[1] else { throw CallError(message: "wrong type for value; expected time.Time; got \(a[1].goType)") }
+                guard let zone = zname == "" || zname == "UTC" ? TimeZone(identifier: "UTC") : zname == "Local" ? TimeZone.current : TimeZone(identifier: zname) else {
+                    throw CallError(message: "unknown time zone \(zname)")
+                }
+                let instant = Date(timeIntervalSince1970: Double(t.nanoseconds ?? GoTime.zeroUnixSeconds * 1_000_000_000) / 1e9)
+                t.offset = zone.secondsFromGMT(for: instant)
+                t.zoneName = zname == "" || zname == "UTC" ? "UTC" : (zone.abbreviation(for: instant) ?? zname)
+                return .time(t)
+            default: break
+            }
         }
         switch name {
         case "query":
@@ -116,12 +160,20 @@ struct TemplateFunctions {
             case .string(let s): return .int(s.utf8.count)
             case .map(let m): return .int(m.count)
             case .samples(let s): return .int(s.count)
+            case .kv(let m): return .int(m.count)
+            case .list(let l), .alerts(let l): return .int(l.count)
+            case .pairs(let p): return .int(p.count)
+            case .html(let s): return .int(s.utf8.count)
             default: throw CallError(message: "len of type \(a[0].goType)")
             }
         case "index":
             guard a.count == 2 else { throw CallError(message: "wrong number of args for index") }
             switch (a[0], a[1]) {
-            case (.map(let m), .string(let k)): return .string(m[k] ?? "")
+            case (.map(let m), .string(let k)), (.kv(let m), .string(let k)): return .string(m[k] ?? "")
+            case (.list(let l), .int(let i)), (.alerts(let l), .int(let i)):
+                guard i >= 0, i < l.count else { throw CallError(message: "error calling index: index out of range: \(i)") }
+                return l[i]
+            case (.record(let r), .string(let k)): return r[k] ?? .null
             case (.samples(let s), .int(let i)):
                 guard i >= 0, i < s.count else { throw CallError(message: "error calling index: index out of range: \(i)") }
                 return .sample(s[i])
@@ -158,6 +210,7 @@ struct TemplateFunctions {
 
     func str(_ v: TemplateValue) throws -> String {
         if case .string(let s) = v { return s }
+        if case .html(let s) = v { return s }
         throw CallError(message: "wrong type for value; expected string; got \(v.goType)")
     }
 
@@ -175,7 +228,8 @@ struct TemplateFunctions {
 
     func compare(_ a: TemplateValue, _ b: TemplateValue) throws -> Int {
         switch (a, b) {
-        case let (.string(x), .string(y)): return x == y ? 0 : (x.utf8Precedes(y) ? -1 : 1)
+        case let (.html(x), .html(y)), let (.string(x), .html(y)), let (.html(x), .string(y)),
+             let (.string(x), .string(y)): return x == y ? 0 : (x.utf8Precedes(y) ? -1 : 1)
         case let (.bool(x), .bool(y)): return x == y ? 0 : 1
         case (.float, _), (.int, _):
             guard let x = number(a), let y = number(b) else { throw CallError(message: "incompatible types for comparison") }
@@ -210,6 +264,39 @@ struct TemplateFunctions {
                 out.append(Character(UnicodeScalar(b)))
             case UInt8(ascii: " "): out += "+"
             default: out += String(format: "%%%02X", b)
+            }
+        }
+        return out
+    }
+}
+
+/// The function library a template is parsed and run with.
+public enum TemplateDialect: Sendable {
+    /// Prometheus 2.42 alert templates (`query`, `humanize`, …).
+    case prometheus
+    /// Alertmanager notification templates (`join`, `safeHtml`, `stringSlice`, …).
+    case alertmanager
+}
+
+extension TemplateFunctions {
+    /// `cases.Title(language.AmericanEnglish)`: the first letter of each word upper-cased and
+    /// the rest lower-cased (Alertmanager's `title`, unlike Prometheus' `strings.Title`).
+    static func casesTitle(_ s: String) -> String {
+        var out = ""
+        var inWord = false
+        var previousWasApostrophe = false
+        for ch in s {
+            if ch.isLetter || ch.isNumber {
+                out += inWord ? ch.lowercased() : ch.uppercased()
+                inWord = true
+                previousWasApostrophe = false
+            } else if (ch == "'" || ch == "’"), inWord, !previousWasApostrophe {
+                out.append(ch)
+                previousWasApostrophe = true
+            } else {
+                out.append(ch)
+                inWord = false
+                previousWasApostrophe = false
             }
         }
         return out

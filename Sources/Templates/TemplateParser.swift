@@ -1,6 +1,7 @@
 /// A template that failed to parse, with Go's wording: `template: <name>:1: unclosed action`.
 public struct TemplateError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Parses Go `text/template` syntax: text, `{{ }}` actions with `-` trim markers,
@@ -10,6 +11,11 @@ struct TemplateParser {
     let text: [UInt8]
     let functions: Set<String>
     var pos = 0
+    /// Templates declared with `{{define}}` or `{{block}}`, by name.
+    var defines: [String: [TemplateNode]] = [:]
+    /// Whether `define`/`template`/`block` are allowed (Alertmanager templates); Prometheus'
+    /// alert templates reject them as before.
+    var allowsDefinitions = false
 
     init(name: String, text: String, functions: Set<String>) {
         self.name = name
@@ -116,6 +122,34 @@ struct TemplateParser {
                     }
                     try closeAction(actionStart)
                     return (nodes, .elseBranch(nil))
+                case "define" where allowsDefinitions, "block" where allowsDefinitions:
+                    pos += word.utf8.count
+                    skipSpaces()
+                    guard pos < text.count, text[pos] == UInt8(ascii: "\"") || text[pos] == UInt8(ascii: "`") else {
+                        throw error("unexpected \(describeToken()) in \(word) clause", at: pos)
+                    }
+                    let nameArg = try parseOperand(actionStart)
+                    guard case .string(let tname) = nameArg else { throw error("bad name in \(word)", at: pos) }
+                    var pipe: TemplatePipeline? = nil
+                    if word == "block" { pipe = try parsePipeline(actionStart, allowDeclarations: false) } else { try closeAction(actionStart) }
+                    let (body, term) = try parseList()
+                    guard case .end = term else { throw error("unexpected EOF in \(word)", at: pos) }
+                    defines[tname] = body
+                    if word == "block" { nodes.append(.template(tname, pipe, position: keywordStart)) }
+                case "template" where allowsDefinitions:
+                    pos += word.utf8.count
+                    skipSpaces()
+                    guard pos < text.count, text[pos] == UInt8(ascii: "\"") || text[pos] == UInt8(ascii: "`") else {
+                        throw error("unexpected \(describeToken()) in template clause", at: pos)
+                    }
+                    guard case .string(let tname) = try parseOperand(actionStart) else { throw error("bad name in template", at: pos) }
+                    skipSpaces()
+                    if atClose() {
+                        try closeAction(actionStart)
+                        nodes.append(.template(tname, nil, position: keywordStart))
+                    } else {
+                        nodes.append(.template(tname, try parsePipeline(actionStart, allowDeclarations: false), position: keywordStart))
+                    }
                 case "define", "template", "block", "break", "continue":
                     throw error("unsupported action {{\(word)}} at offset \(keywordStart)", at: keywordStart)
                 default:

@@ -4,5 +4,5 @@ import ArgumentParser
 /// Add further checks (e.g. `rules`) to `subcommands`.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Check configuration files.", subcommands: [CheckConfig.self])
+        commandName: "check", abstract: "Check configuration files.", subcommands: [CheckConfig.self, CheckRules.self])
 }

@@ -46,7 +46,14 @@ import Testing
         #expect(c.scrapeConfigs[0].metricRelabelConfigs[0].action == .drop)
     }
 
+    @Test func unsetGlobalTimeoutShrinksToTheInterval() throws {
+        let c = try PrometheusConfig.parse("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: a\n")
+        #expect(c.scrapeTimeout == 1000)
+        #expect(c.scrapeConfigs[0].timeout == 1000)
+    }
+
     static let bad: [(String, String)] = [
+        ("global:\n  scrape_interval: 1s\n  scrape_timeout: 2s\n", "global scrape timeout greater than scrape interval"),
         ("scrape_configs:\n  - job_name: a\n    bogus: 1\n", "yaml: unmarshal errors:\n  line 3: field bogus not found in type config.ScrapeConfig"),
         ("remote_write:\n  - url: http://x\n", "line 2: remote_write is not supported by Klaxon yet; remove the section to run this config"),
         ("scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: []\n", "line 3: kubernetes_sd_configs in scrape_configs is not supported by Klaxon (supported: static_configs, file_sd_configs, basic_auth, bearer_token, tls_config, proxy_url)"),

@@ -265,9 +265,9 @@ struct DriverTests {
         }
         let elapsed = ContinuousClock.now - start
         #expect(statuses == Array(repeating: 200, count: 50))
-        // One after another they would take 50 × 200 ms = 10 s; the bound is loose because
-        // parallel tests share 2 cores. The peak below is the real proof of overlap.
-        #expect(elapsed < .seconds(9), "50 concurrent 200 ms requests took \(elapsed)")
+        // No wall-clock bound: parallel tests share 2 cores. Overlap is proven by how many
+        // transfers the one driver thread had in flight at once.
+        print("50 concurrent 200 ms requests took \(elapsed)")
         #expect(client.peakConcurrentTransfers >= 10, "at most \(client.peakConcurrentTransfers) transfers ran at once")
     }
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import Rules
+@testable import Templates
 
 @Suite struct TemplateTests {
     func expand(_ text: String, value: Double = 0, labels: [String: String] = [:]) -> String {

@@ -1,5 +1,6 @@
 import Model
 import PromQL
+import Templates
 
 /// An alerting rule and its alerts (`rules/alerting.go`, 2.42, with `keep_firing_for`).
 public struct AlertingRule: Sendable {

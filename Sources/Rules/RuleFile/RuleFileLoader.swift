@@ -2,6 +2,7 @@ import ConfigYAML
 import Foundation
 import Model
 import PromQL
+import Templates
 import Yams
 
 /// Decodes and validates rule files with `rulefmt` semantics (strict keys, every

@@ -1,0 +1,250 @@
+import ArgumentParser
+import Dispatch
+import Engine
+import Foundation
+import Logging
+import Model
+import PromQL
+import Rules
+import Scrape
+import Server
+import ServiceLifecycle
+import Synchronization
+import TSDB
+import UnixSignals
+
+/// `klaxon run`: scrape, store, evaluate rules and serve the Prometheus HTTP API until
+/// SIGTERM/SIGINT. SIGHUP and `POST /-/reload` re-read the config and rule files.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Klaxon: scrape targets, store samples, evaluate rules and serve the HTTP API.")
+
+    @Option(name: .customLong("config.file"), help: "Klaxon (Prometheus) configuration file path.")
+    var configFile = "fixtures/config/prometheus.yml"
+
+    @Option(name: .customLong("storage.path"), help: "Base path for metrics storage (created if missing).")
+    var storagePath = "data/"
+
+    @Option(name: .customLong("storage.tsdb.retention.time"), help: "How long to retain samples in storage.")
+    var retentionTime = "15d"
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to listen on for the API and /metrics.")
+    var listenAddress = "127.0.0.1:9096"
+
+    @Option(name: .customLong("web.external-url"), help: "The URL under which Klaxon is externally reachable (alert generator URLs).")
+    var externalURL: String?
+
+    @Option(name: .customLong("web.max-request-body-bytes"), help: "Largest HTTP request body accepted.")
+    var maxBodyBytes = 1 << 20
+
+    @Option(name: .customLong("alertmanager.config.file"),
+            help: "Alertmanager configuration file (accepted; alerts are logged until routing is wired in).")
+    var alertmanagerConfigFile: String?
+
+    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
+    var logFormat = "logfmt"
+
+    @Option(name: .customLong("log.level"), help: "Only log messages with the given severity or above: debug, info, warn, error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard KlaxonLogHandler.Format(rawValue: logFormat) != nil else {
+            throw ValidationError("--log.format must be logfmt or json, not \(logFormat)")
+        }
+        guard ["debug", "info", "warn", "error"].contains(logLevel) else {
+            throw ValidationError("--log.level must be one of debug, info, warn, error")
+        }
+        guard Self.splitHostPort(listenAddress) != nil else {
+            throw ValidationError("--web.listen-address must be host:port, not \(listenAddress)")
+        }
+        _ = try PromDuration.parse(retentionTime)
+    }
+
+    static func splitHostPort(_ s: String) -> (String, Int)? {
+        guard let i = s.lastIndex(of: ":"), let port = Int(s[s.index(after: i)...]), (0...65535).contains(port) else { return nil }
+        var host = String(s[..<i])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func run() throws {
+        let settings = RunSettings(command: self)
+        let code = Mutex<Int32>(0)
+        let done = DispatchSemaphore(value: 0)
+        // The root command is synchronous: run the async server on the cooperative pool and
+        // block this (main) thread until it returns.
+        Task {
+            let c = await settings.run()
+            code.withLock { $0 = c }
+            done.signal()
+        }
+        done.wait()
+        let c = code.withLock { $0 }
+        if c != 0 { throw ExitCode(c) }
+    }
+}
+
+/// The parsed flags, as a `Sendable` value the async runner owns.
+struct RunSettings: Sendable {
+    var configFile: String
+    var storagePath: String
+    var retention: Int64
+    var host: String
+    var port: Int
+    var listenAddress: String
+    var externalURL: String
+    var maxBodyBytes: Int
+    var alertmanagerConfigFile: String?
+    var logFormat: KlaxonLogHandler.Format
+    var logLevel: Logger.Level
+    var flags: [String: String]
+
+    init(command c: Run) {
+        configFile = c.configFile
+        storagePath = c.storagePath
+        retention = (try? PromDuration.parse(c.retentionTime)) ?? 15 * 86_400_000
+        (host, port) = Run.splitHostPort(c.listenAddress)!
+        listenAddress = c.listenAddress
+        let ext = c.externalURL ?? "http://\(c.listenAddress)/"
+        externalURL = ext
+        maxBodyBytes = c.maxBodyBytes
+        alertmanagerConfigFile = c.alertmanagerConfigFile
+        logFormat = KlaxonLogHandler.Format(rawValue: c.logFormat)!
+        logLevel = ["debug": .debug, "warn": .warning, "error": .error][c.logLevel] ?? .info
+        flags = [
+            "config.file": c.configFile, "storage.tsdb.path": c.storagePath,
+            "storage.tsdb.retention.time": c.retentionTime, "web.listen-address": c.listenAddress,
+            "web.external-url": c.externalURL ?? "", "web.max-request-body-bytes": String(c.maxBodyBytes),
+            "alertmanager.config.file": c.alertmanagerConfigFile ?? "", "log.format": c.logFormat,
+            "log.level": c.logLevel,
+        ]
+    }
+
+    /// Runs until SIGTERM/SIGINT; returns the exit code.
+    func run() async -> Int32 {
+        let format = logFormat, level = logLevel
+        LoggingSystem.bootstrap { KlaxonLogHandler(label: $0, format: format, level: level) }
+        let logger = Logger(label: "main")
+        let clock = WallClock()
+        let startTime = clock.now()
+        logger.info("Starting Klaxon", metadata: ["version": "\(BuildInfo().version)"])
+
+        // Check the config before touching storage, so a typo fails fast.
+        do { _ = try PrometheusConfig.load(path: configFile) } catch {
+            logger.error("Error loading config", metadata: ["err": "\(error)"])
+            return 1
+        }
+        if let am = alertmanagerConfigFile, !FileManager.default.fileExists(atPath: am) {
+            logger.error("Error loading Alertmanager config", metadata: ["err": "open \(am): no such file or directory"])
+            return 1
+        }
+
+        let db: DB
+        do {
+            try FileManager.default.createDirectory(atPath: storagePath, withIntermediateDirectories: true)
+            var options = DBOptions()
+            options.retentionTime = retention
+            db = try DB.open(storagePath, options: options)
+        } catch {
+            logger.error("Opening storage failed", metadata: ["err": "\(error)"])
+            return 1
+        }
+        logger.info("TSDB started", metadata: ["path": "\(storagePath)", "head_series": "\(db.stats.headSeries)"])
+
+        let fetcher: HTTPScrapeFetcher
+        do { fetcher = try HTTPScrapeFetcher() } catch {
+            logger.error("Starting the scrape client failed", metadata: ["err": "\(error)"])
+            db.close()
+            return 1
+        }
+        let appendable = CountingAppendable(db)
+        let scrape = ScrapeManager(fetcher: fetcher, storage: appendable, clock: clock)
+        let sink: any AlertSink = LoggingAlertSink()
+        let engine = Engine()
+        let rules = RuleManager(options: RuleManagerOptions(externalURL: externalURL),
+                                querier: EngineQuerier(engine: engine, store: db), queryable: db,
+                                storage: appendable, sink: sink)
+        let reloader = ConfigReloader(path: configFile, scrape: scrape, rules: rules, clock: clock,
+                                      externalURL: externalURL, logger: Logger(label: "config"))
+        do { try reloader.reload() } catch {
+            fetcher.shutdown()
+            db.close()
+            return 1
+        }
+
+        let metrics = SelfMetrics(startTime: startTime, version: BuildInfo().version, db: { db.stats },
+                                  samplesAppended: { appendable.appended }, targets: { scrape.status.targets },
+                                  ruleGroups: { rules.health() }, reload: { reloader.status })
+        var deps = APIDependencies(
+            queryable: db, engine: engine, now: { clock.now() },
+            targets: { scrape.status.targets }, ruleGroups: { rules.health() },
+            configYAML: { reloader.current?.original ?? "" }, flags: { [flags] in flags },
+            reload: { try reloader.reload() }, isReady: { true }, selfMetrics: { metrics.render() })
+        deps.maxBodyBytes = maxBodyBytes
+        let api = PrometheusAPI(deps)
+        let httpLogger = Logger(label: "web")
+        let app = HTTPServer.makeApplication(api: api, host: host, port: port, logger: httpLogger) { port in
+            httpLogger.info("Listening", metadata: ["address": "\(host):\(port)"])
+        }
+
+        let services: [any Service] = [
+            LoopService(name: "scrape") { await scrape.run() },
+            LoopService(name: "rules") { await rules.run(clock: clock) },
+            LoopService(name: "compaction") { await compactLoop(db, logger: Logger(label: "tsdb")) },
+            LoopService(name: "sighup") {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    try? reloader.reload()
+                }
+            },
+            app,
+        ]
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: Logger(label: "lifecycle")))
+        var code: Int32 = 0
+        do { try await group.run() } catch {
+            logger.error("Service failed", metadata: ["err": "\(error)"])
+            code = 1
+        }
+        fetcher.shutdown()
+        db.close()
+        logger.info("See you next time!")
+        return code
+    }
+}
+
+/// Runs `body` until graceful shutdown, then cancels it and waits for it to finish
+/// (scrape loops write their staleness markers on the way out).
+struct LoopService: Service, CustomStringConvertible {
+    let name: String
+    let body: @Sendable () async -> Void
+
+    init(name: String, _ body: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    var description: String { name }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
+    }
+}
+
+/// Compacts the head into blocks and applies retention once a minute, off the cooperative pool.
+func compactLoop(_ db: DB, logger: Logger) async {
+    while !Task.isCancelled {
+        do { try await Task.sleep(for: .seconds(60)) } catch { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                do {
+                    let blocks = try db.compact()
+                    if !blocks.isEmpty { logger.info("Compaction done", metadata: ["blocks": "\(blocks.count)"]) }
+                } catch {
+                    logger.error("Compaction failed", metadata: ["err": "\(error)"])
+                }
+                done.resume()
+            }
+        }
+    }
+}

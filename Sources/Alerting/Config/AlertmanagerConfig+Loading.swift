@@ -299,19 +299,5 @@ struct ConfigLoader {
     }
 }
 
-/// Go's `%q` for the strings that appear in messages.
-func goQuoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if u.value < 0x20 || u.value == 0x7f { out += String(format: "\\x%02x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
+/// Go's `%q` for the strings that appear in messages (Model's `goQuote`).
+func goQuoted(_ s: String) -> String { goQuote(s) }

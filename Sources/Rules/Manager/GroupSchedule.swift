@@ -1,3 +1,5 @@
+import Model
+
 /// A group's identity: the rule file path (as resolved) and the group name (`rules.GroupKey`).
 public struct GroupKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var file: String

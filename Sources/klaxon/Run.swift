@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import Dispatch
 import Engine
@@ -38,7 +39,7 @@ struct Run: ParsableCommand {
     var maxBodyBytes = 1 << 20
 
     @Option(name: .customLong("alertmanager.config.file"),
-            help: "Alertmanager configuration file (accepted; alerts are logged until routing is wired in).")
+            help: "Alertmanager configuration file: route and deliver alerts through its receivers (default: log them).")
     var alertmanagerConfigFile: String?
 
     @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
@@ -134,9 +135,12 @@ struct RunSettings: Sendable {
             logger.error("Error loading config", metadata: ["err": "\(error)"])
             return 1
         }
-        if let am = alertmanagerConfigFile, !FileManager.default.fileExists(atPath: am) {
-            logger.error("Error loading Alertmanager config", metadata: ["err": "open \(am): no such file or directory"])
-            return 1
+        var amConfig: AlertmanagerConfig?
+        if let am = alertmanagerConfigFile {
+            do { amConfig = try AlertmanagerConfig.load(file: am) } catch {
+                logger.error("Error loading Alertmanager config", metadata: ["file": "\(am)", "err": "\(error)"])
+                return 1
+            }
         }
 
         let db: DB
@@ -159,7 +163,43 @@ struct RunSettings: Sendable {
         }
         let appendable = CountingAppendable(db)
         let scrape = ScrapeManager(fetcher: fetcher, storage: appendable, clock: clock)
-        let sink: any AlertSink = LoggingAlertSink()
+        var sink: any AlertSink = LoggingAlertSink()
+        var dispatcher: Dispatcher?
+        var receiverNotifiers: ReceiverNotifiers?
+        if let am = alertmanagerConfigFile, let amConfig {
+            let amLogger = Logger(label: "alertmanager")
+            do {
+                let dir = URL(fileURLWithPath: am).deletingLastPathComponent().path
+                let notifiers = try ReceiverNotifiers.make(config: amConfig, templateDirectory: dir)
+                receiverNotifiers = notifiers
+                let retrier = Retrier(log: { amLogger.warning("\($0)") })
+                let sender = ReceiverNotificationSender(notifiers: notifiers, retrier: retrier, externalURL: externalURL) { n, result in
+                    var meta: Logger.Metadata = ["receiver": "\(n.receiver)", "integration": "\(n.integration)",
+                                                 "status": "\(n.status.rawValue)", "alerts": "\(n.alerts.count)"]
+                    switch result {
+                    case .delivered: amLogger.info("Notify success", metadata: meta)
+                    case .failed(let reason):
+                        meta["err"] = "\(reason)"
+                        amLogger.error("Notify for alerts failed", metadata: meta)
+                    }
+                }
+                let amDir = (storagePath as NSString).appendingPathComponent("alertmanager")
+                try FileManager.default.createDirectory(atPath: amDir, withIntermediateDirectories: true)
+                let d = try Dispatcher.restoring(config: amConfig, sender: sender, storage: PipelineStorage(directory: amDir))
+                dispatcher = d
+                sink = PipelineAlertSink(dispatcher: d) { errors in
+                    for e in errors { amLogger.warning("Alert rejected", metadata: ["err": "\(e.message)"]) }
+                }
+                amLogger.info("Alertmanager pipeline started",
+                              metadata: ["file": "\(am)", "receivers": "\(amConfig.receivers.count)", "integrations": "\(notifiers.count)"])
+            } catch {
+                logger.error("Starting the Alertmanager pipeline failed", metadata: ["file": "\(am)", "err": "\(error)"])
+                receiverNotifiers?.shutdown()
+                fetcher.shutdown()
+                db.close()
+                return 1
+            }
+        }
         let engine = Engine()
         let rules = RuleManager(options: RuleManagerOptions(externalURL: externalURL),
                                 querier: EngineQuerier(engine: engine, store: db), queryable: db,
@@ -167,6 +207,7 @@ struct RunSettings: Sendable {
         let reloader = ConfigReloader(path: configFile, scrape: scrape, rules: rules, clock: clock,
                                       externalURL: externalURL, logger: Logger(label: "config"))
         do { try reloader.reload() } catch {
+            receiverNotifiers?.shutdown()
             fetcher.shutdown()
             db.close()
             return 1
@@ -187,7 +228,7 @@ struct RunSettings: Sendable {
             httpLogger.info("Listening", metadata: ["address": "\(host):\(port)"])
         }
 
-        let services: [any Service] = [
+        var services: [any Service] = [
             LoopService(name: "scrape") { await scrape.run() },
             LoopService(name: "rules") { await rules.run(clock: clock) },
             LoopService(name: "compaction") { await compactLoop(db, logger: Logger(label: "tsdb")) },
@@ -198,6 +239,9 @@ struct RunSettings: Sendable {
             },
             app,
         ]
+        if let dispatcher {
+            services.append(LoopService(name: "alertmanager") { await dispatcher.run() })
+        }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: Logger(label: "lifecycle")))
@@ -206,6 +250,7 @@ struct RunSettings: Sendable {
             logger.error("Service failed", metadata: ["err": "\(error)"])
             code = 1
         }
+        receiverNotifiers?.shutdown()
         fetcher.shutdown()
         db.close()
         logger.info("See you next time!")

@@ -1,0 +1,1 @@
+../../../../Sources/ConfigYAML/StrictYAML.swift

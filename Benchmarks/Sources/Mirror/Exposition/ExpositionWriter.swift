@@ -1,0 +1,1 @@
+../../../../Sources/Exposition/ExpositionWriter.swift

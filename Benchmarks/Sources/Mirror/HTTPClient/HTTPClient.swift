@@ -1,0 +1,1 @@
+../../../../Sources/HTTPClient/HTTPClient.swift

@@ -1,0 +1,1 @@
+../../../../Sources/HTTPClient/TLSConfig.swift

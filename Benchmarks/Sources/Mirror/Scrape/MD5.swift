@@ -1,0 +1,1 @@
+../../../../Sources/Scrape/MD5.swift

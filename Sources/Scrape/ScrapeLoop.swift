@@ -91,7 +91,7 @@ final class ScrapeLoop: @unchecked Sendable {
         }
         if appendError == nil {
             previous = report.series
-            everSeen.formUnion(report.series)
+            everSeen.formUnion(report.newSeries)
         }
         let err = report.error
         status.update(key) { s in

@@ -8,6 +8,8 @@ public struct ScrapeReport: Sendable {
     public var samples: [(Labels, Int64, Double)] = []
     /// Series this scrape wrote; the next scrape marks the ones that vanish as stale.
     public var series: Set<Labels> = []
+    /// Series of this scrape that the previous one did not have.
+    public var newSeries: [Labels] = []
     public var error: String?
     public var scraped = 0
     public var postRelabeling = 0
@@ -58,13 +60,23 @@ public enum ScrapeProcessor {
             for l in previous.sorted(by: <) { r.samples.append((l, time, StaleNaN.value)) }
             r.postRelabeling = 0
         } else {
-            var seen = Set<Labels>()
+            var seen = Set<Labels>(minimumCapacity: pageSamples.count)
+            r.samples.reserveCapacity(pageSamples.count + 5)
+            var stillThere = 0
             for (l, t, v) in pageSamples where seen.insert(l).inserted {
                 r.samples.append((l, t, v))
-                if !previous.contains(l) && !seenBefore(l) { r.added += 1 }
+                if previous.contains(l) {
+                    stillThere += 1
+                } else {
+                    r.newSeries.append(l)
+                    if !seenBefore(l) { r.added += 1 }
+                }
             }
             r.series = seen
-            for l in previous.subtracting(seen).sorted(by: <) { r.samples.append((l, time, StaleNaN.value)) }
+            // Only when something vanished is the set difference worth computing.
+            if stillThere < previous.count {
+                for l in previous.subtracting(seen).sorted(by: <) { r.samples.append((l, time, StaleNaN.value)) }
+            }
         }
         let up: Double = failure == nil ? 1 : 0
         for (name, v) in [("up", up), ("scrape_duration_seconds", duration), ("scrape_samples_scraped", Double(r.scraped)),

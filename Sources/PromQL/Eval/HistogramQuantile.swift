@@ -60,6 +60,10 @@ enum HistogramQuantile {
 
 /// Go's `strconv.ParseFloat` for the spellings label values carry.
 func parseGoFloat(_ s: String) -> Double? {
+    // The common spellings (`0.5`, `+Inf`, `1e3`) first, without building lowercased copies.
+    if let v = Double(s), !s.contains("_"), !s.hasPrefix("0x"), !s.hasPrefix("-0x"), !s.hasPrefix("+0x") {
+        if !v.isNaN || s == "NaN" || s == "nan" { return v }
+    }
     switch s.lowercased() {
     case "+inf", "inf", "+infinity", "infinity": return .infinity
     case "-inf", "-infinity": return -.infinity

@@ -80,7 +80,7 @@ func pageBench(format: ExpositionFormat, pages: Int) throws {
         let d = clock.now
         // ScrapeLoop's bookkeeping after a successful append.
         previous = report.series
-        everSeen.formUnion(report.series)
+        everSeen.formUnion(report.newSeries)  // as ScrapeLoop does
         let e = clock.now
         if p == 0 {
             firstPage = secs(e - a)

@@ -1,3 +1,4 @@
+import Model
 /// Go `time.Time` formatting: `String()`, `Format(layout)` and RFC 3339 with nanoseconds.
 public enum GoTime {
     /// Seconds from 0001-01-01T00:00:00Z (Go's zero time) to the Unix epoch.
@@ -20,26 +21,9 @@ public enum GoTime {
             nano = 0
         }
         secs += Int64(t.offset)
-        var days = secs / 86_400
-        var rem = secs % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        var wd = (days + 4) % 7
-        if wd < 0 { wd += 7 }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let cumulative = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
-        let yday = cumulative[Int(m) - 1] + Int(d) + (leap && m > 2 ? 1 : 0)
-        return Civil(year: y, month: Int(m), day: Int(d), hour: Int(rem / 3600), minute: Int(rem % 3600 / 60),
-                     second: Int(rem % 60), nanosecond: Int(nano), weekday: Int(wd), yearDay: yday)
+        let c = CivilDate(secondsSinceEpoch: secs)
+        return Civil(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute,
+                     second: c.second, nanosecond: Int(nano), weekday: c.weekday, yearDay: c.yearDay)
     }
 
     static func pad(_ v: Int64, _ width: Int) -> String {

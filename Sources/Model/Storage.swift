@@ -45,12 +45,15 @@ public protocol Appendable: Sendable {
 /// Why a store refused a sample; Prometheus rejects the same cases.
 public enum AppendError: Error, Equatable, CustomStringConvertible, Sendable {
     case outOfOrder(labels: Labels, t: Int64)
+    /// Older than what the store still accepts (already persisted in blocks).
+    case outOfBounds(labels: Labels, t: Int64)
     case duplicateSampleForTimestamp(labels: Labels, t: Int64)
     case invalidLabels(String)
 
     public var description: String {
         switch self {
         case .outOfOrder(let l, let t): return "out of order sample for \(l) at \(t)"
+        case .outOfBounds(let l, let t): return "out of bounds: sample for \(l) at \(t) is older than the persisted blocks"
         case .duplicateSampleForTimestamp(let l, let t): return "duplicate sample for timestamp for \(l) at \(t)"
         case .invalidLabels(let why): return "invalid labels: \(why)"
         }

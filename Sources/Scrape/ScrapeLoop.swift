@@ -30,7 +30,6 @@ final class ScrapeLoop: @unchecked Sendable {
     var key: String { target.url + target.labels.description }
 
     func run() async {
-        status.update(key) { _ in }
         let offset = target.offset(now: clock.now())
         do {
             try await Task.sleep(for: .milliseconds(offset))
@@ -79,7 +78,7 @@ final class ScrapeLoop: @unchecked Sendable {
                 do { try app.append(l, ts, v) } catch let e as AppendError {
                     // Out-of-order or duplicate samples are dropped one by one, as Prometheus drops them.
                     switch e {
-                    case .outOfOrder, .duplicateSampleForTimestamp: continue
+                    case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp: continue
                     default: throw e
                     }
                 }

@@ -19,26 +19,10 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
     }
 
-    struct Output: Equatable, CustomStringConvertible {
-        var exitCode: Int32
-        var stdout: String
-        var stderr: String
-        var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-    }
+    typealias Output = Fixtures.Output
 
     static func run(_ exe: URL, _ args: [String], in cwd: URL) throws -> Output {
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = cwd
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(exitCode: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try Fixtures.run(exe, args, in: cwd)
     }
 
     static func klaxonLib(_ files: [String], in cwd: URL, _ options: RuleCheck.Options = .init()) -> Output {

@@ -21,12 +21,13 @@ enum Fixtures {
         var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
     }
 
-    /// Runs `executable args...` in the fixtures directory, so paths in messages are the bare file names.
-    static func run(_ executable: URL, _ args: [String]) throws -> Output {
+    /// Runs `executable args...` in `cwd` (the fixtures directory by default, so paths in
+    /// messages are the bare file names).
+    static func run(_ executable: URL, _ args: [String], in cwd: URL = directory) throws -> Output {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
-        p.currentDirectoryURL = directory
+        p.currentDirectoryURL = cwd
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

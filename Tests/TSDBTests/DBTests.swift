@@ -102,7 +102,7 @@ import Testing
         #expect(again.map(\.t) == got.map(\.t))
         #expect(again.map(\.v) == got.map(\.v))
         // Samples that a block already holds are refused.
-        #expect(throws: AppendError.self) { try db2.makeAppender().append(Labels(["__name__": "new"]), 1000, 1) }
+        #expect(throws: AppendError.outOfBounds(labels: Labels(["__name__": "new"]), t: 1000)) { try db2.makeAppender().append(Labels(["__name__": "new"]), 1000, 1) }
     }
 
     @Test func queryResultsMatchTheMemoryStore() throws {

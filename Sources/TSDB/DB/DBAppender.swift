@@ -31,7 +31,7 @@ final class DBAppender: Appender {
         }
         if t < db.minValidTime {
             db.count(outOfOrder: 1)
-            throw AppendError.outOfOrder(labels: labels, t: t)
+            throw AppendError.outOfBounds(labels: labels, t: t)
         }
         lastPending[s.ref] = (t, v)
         pending.append((s, t, v))

@@ -1,0 +1,1 @@
+// The simulated Gatewayz backend that `klaxon demo` scrapes.

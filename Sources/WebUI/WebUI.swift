@@ -1,0 +1,1 @@
+// Server-rendered HTML pages: alerts, rules, targets, silences, notifications, query.

@@ -114,7 +114,7 @@ public struct PrometheusAPI: Sendable {
             case "status/config":
                 var w = JSONWriter()
                 w.raw("{\"yaml\":")
-                w.string(deps.configYAML())
+                w.string(SecretRedaction.redact(deps.configYAML()))
                 w.raw("}")
                 data = w.text
             case "status/flags":

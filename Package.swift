@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scrape", "TSDB", "Model", "PromQL", "Exposition"]),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Exposition", "TSDB", "PromQL"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Model", "PromQL", "TSDB", "Scrape", "Rules", "HTTPClient",
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Model", "PromQL", "TSDB", "Scrape", "Rules", "HTTPClient", "Alerting",
                                                         .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DryRunTests", dependencies: ["DryRun", "Model", "Alerting", "Rules", "Exposition"]),
         .testTarget(name: "WebUITests", dependencies: ["WebUI", "Model", .product(name: "Hummingbird", package: "hummingbird")]),

@@ -5,10 +5,22 @@ import Rules
 import Scrape
 import Synchronization
 
-/// Loads `prometheus.yml` and its rule files and applies them to the scrape and rule managers.
+/// The Alertmanager half of a reload (`alertmanager.yml`), in two steps so that a bad file
+/// rejects the whole reload before anything changes.
+public struct AlertmanagerReload: Sendable {
+    public typealias Apply = @Sendable () async -> Void
+    /// Reads and validates the file and builds its receivers; returns what installs them.
+    /// Throws (with file:line) to reject the reload.
+    public var prepare: @Sendable () throws -> Apply
+
+    public init(prepare: @escaping @Sendable () throws -> Apply) { self.prepare = prepare }
+}
+
+/// Loads `prometheus.yml` and its rule files and applies them to the scrape and rule managers;
+/// with `alertmanager`, `reloadAll()` re-reads `alertmanager.yml` as well.
 ///
-/// A rejected config (bad YAML, bad rule file) changes nothing: the old one keeps running.
-/// Reloads are serialised by `lock`.
+/// A rejected config (bad YAML, bad rule file, bad Alertmanager file) changes nothing: the old
+/// one keeps running. Reloads are serialised by `lock`.
 public final class ConfigReloader: Sendable {
     public let path: String
     let scrape: ScrapeManager
@@ -16,6 +28,8 @@ public final class ConfigReloader: Sendable {
     let clock: any Model.Clock
     let externalURL: String
     let logger: Logger
+    /// Re-reads `alertmanager.yml`; nil when Klaxon runs on its built-in Alertmanager config.
+    let alertmanager: AlertmanagerReload?
 
     struct State {
         var current: PrometheusConfig?
@@ -28,7 +42,8 @@ public final class ConfigReloader: Sendable {
     private let state = Mutex(State())
 
     public init(path: String, scrape: ScrapeManager, rules: RuleManager, clock: any Model.Clock, externalURL: String,
-                logger: Logger) {
+                logger: Logger, alertmanager: AlertmanagerReload? = nil) {
+        self.alertmanager = alertmanager
         self.path = path
         self.scrape = scrape
         self.rules = rules
@@ -42,6 +57,24 @@ public final class ConfigReloader: Sendable {
 
     /// (last attempt succeeded, ms of the last success).
     public var status: (Bool, Int64) { state.withLock { ($0.lastSuccess, $0.lastSuccessAt) } }
+
+    /// SIGHUP and `POST /-/reload`: checks `alertmanager.yml` first, then reloads
+    /// `prometheus.yml` and its rules, then installs the new Alertmanager config. Any error
+    /// leaves both configs as they were, is logged, and is thrown.
+    public func reloadAll() async throws {
+        var apply: AlertmanagerReload.Apply?
+        if let alertmanager {
+            do {
+                apply = try alertmanager.prepare()
+            } catch {
+                state.withLock { $0.lastSuccess = false }
+                logger.error("Error reloading Alertmanager config", metadata: ["err": "\(error)"])
+                throw error
+            }
+        }
+        try reload()
+        await apply?()
+    }
 
     /// Re-reads the config file and rule files and applies them; throws (and keeps the old
     /// config) on any error.

@@ -45,7 +45,11 @@ public struct JSONWriter: Sendable {
     static let hex: [Character] = Array("0123456789abcdef")
 
     /// Go's JSON string encoding with HTML escaping.
-    public static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String { quote(s, escapeHTML: true) }
+
+    /// Go's JSON string encoding, with HTML escaping unless `escapeHTML` is false (an encoder
+    /// with `SetEscapeHTML(false)`, as go-openapi's JSON producer).
+    public static func quote(_ s: String, escapeHTML: Bool) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -56,6 +60,10 @@ public struct JSONWriter: Sendable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case "<", ">", "&", "\u{2028}", "\u{2029}":
+                if !escapeHTML && (u == "<" || u == ">" || u == "&") {
+                    out.unicodeScalars.append(u)
+                    continue
+                }
                 out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
             default:
                 if u.value < 0x20 {

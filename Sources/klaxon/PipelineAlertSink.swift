@@ -26,3 +26,13 @@ struct PipelineAlertSink: AlertSink {
         if !errors.isEmpty { onRejected(errors) }
     }
 }
+
+/// Hands every batch to each sink in turn (the pipeline, and the log when Klaxon runs on its
+/// built-in Alertmanager config).
+struct TeeAlertSink: AlertSink {
+    let sinks: [any AlertSink]
+
+    func send(_ alerts: [NotifierAlert]) async {
+        for s in sinks { await s.send(alerts) }
+    }
+}

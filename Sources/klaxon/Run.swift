@@ -3,6 +3,7 @@ import ArgumentParser
 import Dispatch
 import Engine
 import Foundation
+import HTTPClient
 import Logging
 import Model
 import PromQL
@@ -135,12 +136,16 @@ struct RunSettings: Sendable {
             logger.error("Error loading config", metadata: ["err": "\(error)"])
             return 1
         }
-        var amConfig: AlertmanagerConfig?
-        if let am = alertmanagerConfigFile {
-            do { amConfig = try AlertmanagerConfig.load(file: am) } catch {
-                logger.error("Error loading Alertmanager config", metadata: ["file": "\(am)", "err": "\(error)"])
-                return 1
+        let amConfig: AlertmanagerConfig
+        do {
+            if let am = alertmanagerConfigFile {
+                amConfig = try AlertmanagerConfig.load(file: am)
+            } else {
+                amConfig = try AlertmanagerConfig.parse(BuiltInAlertmanagerConfig.text, file: "<built-in alertmanager.yml>")
             }
+        } catch {
+            logger.error("Error loading Alertmanager config", metadata: ["file": "\(alertmanagerConfigFile ?? "<built-in>")", "err": "\(error)"])
+            return 1
         }
 
         let db: DB
@@ -163,41 +168,67 @@ struct RunSettings: Sendable {
         }
         let appendable = CountingAppendable(db)
         let scrape = ScrapeManager(fetcher: fetcher, storage: appendable, clock: clock)
-        var sink: any AlertSink = LoggingAlertSink()
-        var dispatcher: Dispatcher?
-        var receiverNotifiers: ReceiverNotifiers?
-        if let am = alertmanagerConfigFile, let amConfig {
-            let amLogger = Logger(label: "alertmanager")
-            do {
-                let dir = URL(fileURLWithPath: am).deletingLastPathComponent().path
-                let notifiers = try ReceiverNotifiers.make(config: amConfig, templateDirectory: dir)
-                receiverNotifiers = notifiers
-                let retrier = Retrier(log: { amLogger.warning("\($0)") })
-                let sender = ReceiverNotificationSender(notifiers: notifiers, retrier: retrier, externalURL: externalURL) { n, result in
-                    var meta: Logger.Metadata = ["receiver": "\(n.receiver)", "integration": "\(n.integration)",
-                                                 "status": "\(n.status.rawValue)", "alerts": "\(n.alerts.count)"]
-                    switch result {
-                    case .delivered: amLogger.info("Notify success", metadata: meta)
-                    case .failed(let reason):
-                        meta["err"] = "\(reason)"
-                        amLogger.error("Notify for alerts failed", metadata: meta)
-                    }
+        // The Alertmanager pipeline always runs, so the API v2 works; without
+        // --alertmanager.config.file its built-in config has no integrations and alerts are logged.
+        let amLogger = Logger(label: "alertmanager")
+        let amDir = (storagePath as NSString).appendingPathComponent("alertmanager")
+        let notifyClient: HTTPClient
+        let dispatcher: Dispatcher
+        let sender: ReloadableNotificationSender
+        do {
+            notifyClient = try HTTPClient()
+        } catch {
+            logger.error("Starting the notification client failed", metadata: ["err": "\(error)"])
+            fetcher.shutdown()
+            db.close()
+            return 1
+        }
+        let makeSender: @Sendable (AlertmanagerConfig, String?) throws -> ReceiverNotificationSender = { [externalURL] config, file in
+            let dir = file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "."
+            let templates = try NotificationTemplates(globs: config.templates, relativeTo: dir)
+            let notifiers = ReceiverNotifiers(config: config, templates: templates, client: notifyClient)
+            return ReceiverNotificationSender(notifiers: notifiers, retrier: Retrier(log: { amLogger.warning("\($0)") }),
+                                              externalURL: externalURL) { n, result in
+                var meta: Logger.Metadata = ["receiver": "\(n.receiver)", "integration": "\(n.integration)",
+                                             "status": "\(n.status.rawValue)", "alerts": "\(n.alerts.count)"]
+                switch result {
+                case .delivered: amLogger.info("Notify success", metadata: meta)
+                case .failed(let reason):
+                    meta["err"] = "\(reason)"
+                    amLogger.error("Notify for alerts failed", metadata: meta)
                 }
-                let amDir = (storagePath as NSString).appendingPathComponent("alertmanager")
-                try FileManager.default.createDirectory(atPath: amDir, withIntermediateDirectories: true)
-                let d = try Dispatcher.restoring(config: amConfig, sender: sender, storage: PipelineStorage(directory: amDir))
-                dispatcher = d
-                sink = PipelineAlertSink(dispatcher: d) { errors in
-                    for e in errors { amLogger.warning("Alert rejected", metadata: ["err": "\(e.message)"]) }
+            }
+        }
+        do {
+            sender = ReloadableNotificationSender(try makeSender(amConfig, alertmanagerConfigFile))
+            try FileManager.default.createDirectory(atPath: amDir, withIntermediateDirectories: true)
+            dispatcher = try Dispatcher.restoring(config: amConfig, sender: sender, storage: PipelineStorage(directory: amDir))
+            amLogger.info("Alertmanager pipeline started",
+                          metadata: ["file": "\(alertmanagerConfigFile ?? "<built-in>")", "receivers": "\(amConfig.receivers.count)"])
+        } catch {
+            logger.error("Starting the Alertmanager pipeline failed",
+                         metadata: ["file": "\(alertmanagerConfigFile ?? "<built-in>")", "err": "\(error)"])
+            notifyClient.shutdown()
+            fetcher.shutdown()
+            db.close()
+            return 1
+        }
+        let pipelineSink = PipelineAlertSink(dispatcher: dispatcher) { errors in
+            for e in errors { amLogger.warning("Alert rejected", metadata: ["err": "\(e.message)"]) }
+        }
+        let sink: any AlertSink = alertmanagerConfigFile == nil
+            ? TeeAlertSink(sinks: [LoggingAlertSink(), pipelineSink]) : pipelineSink
+        var amReload: AlertmanagerReload?
+        if let am = alertmanagerConfigFile {
+            amReload = AlertmanagerReload {
+                let config = try AlertmanagerConfig.load(file: am)
+                let next = try makeSender(config, am)
+                return {
+                    sender.replace(with: next)
+                    await dispatcher.reload(config: config)
+                    amLogger.info("Completed loading of Alertmanager configuration file",
+                                  metadata: ["file": "\(am)", "receivers": "\(config.receivers.count)"])
                 }
-                amLogger.info("Alertmanager pipeline started",
-                              metadata: ["file": "\(am)", "receivers": "\(amConfig.receivers.count)", "integrations": "\(notifiers.count)"])
-            } catch {
-                logger.error("Starting the Alertmanager pipeline failed", metadata: ["file": "\(am)", "err": "\(error)"])
-                receiverNotifiers?.shutdown()
-                fetcher.shutdown()
-                db.close()
-                return 1
             }
         }
         let engine = Engine()
@@ -205,9 +236,9 @@ struct RunSettings: Sendable {
                                 querier: EngineQuerier(engine: engine, store: db), queryable: db,
                                 storage: appendable, sink: sink)
         let reloader = ConfigReloader(path: configFile, scrape: scrape, rules: rules, clock: clock,
-                                      externalURL: externalURL, logger: Logger(label: "config"))
+                                      externalURL: externalURL, logger: Logger(label: "config"), alertmanager: amReload)
         do { try reloader.reload() } catch {
-            receiverNotifiers?.shutdown()
+            notifyClient.shutdown()
             fetcher.shutdown()
             db.close()
             return 1
@@ -220,11 +251,15 @@ struct RunSettings: Sendable {
             queryable: db, engine: engine, now: { clock.now() },
             targets: { scrape.status.targets }, ruleGroups: { rules.health() },
             configYAML: { reloader.current?.original ?? "" }, flags: { [flags] in flags },
-            reload: { try reloader.reload() }, isReady: { true }, selfMetrics: { metrics.render() })
+            reload: { try await reloader.reloadAll() }, isReady: { true }, selfMetrics: { metrics.render() })
         deps.maxBodyBytes = maxBodyBytes
         let api = PrometheusAPI(deps)
+        let amAPI = AlertmanagerAPI(dispatcher: dispatcher, startTime: startTime)
+        var router = HTTPRouter { await api.handle($0.apiRequest) }
+        registerRoutes(&router, alertmanager: amAPI)
         let httpLogger = Logger(label: "web")
-        let app = HTTPServer.makeApplication(api: api, host: host, port: port, logger: httpLogger) { port in
+        let app = HTTPServer.makeApplication(router: router, maxBodyBytes: maxBodyBytes, host: host, port: port,
+                                             logger: httpLogger) { port in
             httpLogger.info("Listening", metadata: ["address": "\(host):\(port)"])
         }
 
@@ -234,14 +269,12 @@ struct RunSettings: Sendable {
             LoopService(name: "compaction") { await compactLoop(db, logger: Logger(label: "tsdb")) },
             LoopService(name: "sighup") {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                    try? reloader.reload()
+                    try? await reloader.reloadAll()
                 }
             },
+            LoopService(name: "alertmanager") { await dispatcher.run() },
             app,
         ]
-        if let dispatcher {
-            services.append(LoopService(name: "alertmanager") { await dispatcher.run() })
-        }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: Logger(label: "lifecycle")))
@@ -250,12 +283,32 @@ struct RunSettings: Sendable {
             logger.error("Service failed", metadata: ["err": "\(error)"])
             code = 1
         }
-        receiverNotifiers?.shutdown()
+        notifyClient.shutdown()
         fetcher.shutdown()
         db.close()
         logger.info("See you next time!")
         return code
     }
+}
+
+/// The routes `klaxon run` serves besides the Prometheus API (its router's fallback).
+func registerRoutes(_ router: inout HTTPRouter, alertmanager: AlertmanagerAPI) {
+    router.add(prefix: AlertmanagerAPI.prefix) { await alertmanager.handle($0) }
+}
+
+/// The Alertmanager configuration `klaxon run` uses without `--alertmanager.config.file`: one
+/// receiver without integrations, so alerts are grouped, silenceable and visible through the API
+/// v2 (`amtool` works), while `klaxon run` logs each alert.
+enum BuiltInAlertmanagerConfig {
+    static let text = """
+        # Klaxon's built-in Alertmanager configuration (no --alertmanager.config.file given).
+        route:
+          receiver: console
+          group_by: [alertname]
+        receivers:
+          - name: console
+
+        """
 }
 
 /// Runs `body` until graceful shutdown, then cancels it and waits for it to finish

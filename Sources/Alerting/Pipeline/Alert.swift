@@ -124,8 +124,8 @@ extension Alert {
 }
 
 /// Alert order inside a notification (`types.AlertSlice.Less`, spec §4.4).
-enum AlertOrder {
-    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
+public enum AlertOrder {
+    public static func precedes(_ a: Labels, _ b: Labels) -> Bool {
         for key in ["job", "instance"] {
             let x = a[key], y = b[key]
             if x == nil && y == nil { continue }
@@ -138,7 +138,7 @@ enum AlertOrder {
 
     /// `model.LabelSet.Before`: fewer labels first; then over the sorted union of names, a missing
     /// name sorts after, else the value decides.
-    static func before(_ a: Labels, _ b: Labels) -> Bool {
+    public static func before(_ a: Labels, _ b: Labels) -> Bool {
         if a.count != b.count { return a.count < b.count }
         let da = a.dictionary, db = b.dictionary
         let names = (Array(da.keys) + Array(db.keys)).sorted { $0.utf8Precedes($1) }
@@ -151,7 +151,7 @@ enum AlertOrder {
     }
 
     /// Stable sort, starting from fingerprint order so the result does not depend on map order.
-    static func sorted(_ alerts: [Alert]) -> [Alert] {
+    public static func sorted(_ alerts: [Alert]) -> [Alert] {
         let start = alerts.sorted { $0.fingerprint < $1.fingerprint }
         // Insertion-stable merge sort via indices.
         let indexed = start.enumerated().map { ($0.offset, $0.element) }

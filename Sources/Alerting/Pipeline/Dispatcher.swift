@@ -86,6 +86,14 @@ public actor Dispatcher {
         return result
     }
 
+    /// The dispatcher's clock, for API handlers that compute state "now".
+    public nonisolated func now() -> Int64 { clock.now() }
+
+    /// Reads the core at `clock.now()` without changing it (API queries).
+    public func read<T: Sendable>(_ body: (AlertmanagerCore, Int64) throws -> T) rethrows -> T {
+        try body(core, clock.now())
+    }
+
     /// `POST /api/v2/silences`.
     public func setSilence(_ s: Silence) throws(SilenceError) -> String {
         let id = try core.silences.set(s, now: clock.now())

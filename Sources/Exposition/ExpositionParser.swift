@@ -17,186 +17,12 @@ public struct ExpositionParser {
 
     private func parseBuffer(_ buf: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> ParsedPage {
         var page = ParsedPage()
-        do {
-            var sawEOF = false
-            var lineNo = 0
-            var start = 0
-            while start < buf.count {
-                var end = start
-                while end < buf.count && buf[end] != 10 { end += 1 }
-                lineNo += 1
-                let line = UnsafeBufferPointer(rebasing: buf[start..<end])
-                if sawEOF {
-                    if !(line.isEmpty && end == buf.count) {
-                        throw ExpositionError(line: lineNo, column: 1, message: "unexpected data after # EOF")
-                    }
-                } else if try parseLine(line, lineNo, &page) {
-                    sawEOF = true
-                }
-                start = end + 1
-            }
-            if format == .openMetrics && !sawEOF {
-                throw ExpositionError(line: lineNo, column: 1, message: "expected \"# EOF\" at the end of the page")
-            }
+        var scanner = ExpositionScanner(format: format, buffer: buf)
+        while try scanner.nextSeries() != nil {
+            page.samples.append(try scanner.parseSample())
         }
+        page.metadata = scanner.metadata
         return page
-    }
-
-    /// Returns true for `# EOF`.
-    private func parseLine(_ l: UnsafeBufferPointer<UInt8>, _ n: Int, _ page: inout ParsedPage) throws(ExpositionError) -> Bool {
-        var c = Cursor(buf: l, line: n)
-        if format == .prometheusText { c.skipSpaces() }
-        if c.atEnd {
-            if format == .openMetrics { throw c.fail("unexpected empty line") }
-            return false
-        }
-        if c.peek == UInt8(ascii: "#") { return try parseComment(&c, &page) }
-        try parseSample(&c, &page)
-        return false
-    }
-
-    private func parseComment(_ c: inout Cursor, _ page: inout ParsedPage) throws(ExpositionError) -> Bool {
-        if format == .openMetrics && c.rest == "# EOF" { return true }
-        c.advance()  // #
-        guard c.peek == UInt8(ascii: " ") else {
-            if format == .openMetrics { throw c.fail("expected a space after \"#\"") }
-            return false
-        }
-        c.advance()
-        if format == .prometheusText { c.skipSpaces() }
-        let word = c.word()
-        guard word == "HELP" || word == "TYPE" || word == "UNIT" else {
-            if format == .openMetrics { throw c.fail("unknown comment \(goQuote(word)), expected HELP, TYPE, UNIT or EOF") }
-            return false
-        }
-        if word == "UNIT" && format == .prometheusText { return false }
-        guard c.peek == UInt8(ascii: " ") else { throw c.fail("expected a metric name after \(word)") }
-        c.advance()
-        if format == .prometheusText { c.skipSpaces() }
-        let name = c.metricName()
-        guard !name.isEmpty else { throw c.fail("invalid metric name in \(word) line") }
-        var rest = ""
-        if c.peek == UInt8(ascii: " ") {
-            c.advance()
-            rest = c.rest
-        } else if !c.atEnd {
-            throw c.fail("expected a space after the metric name")
-        }
-        switch word {
-        case "HELP":
-            page.metadata[name, default: MetricMetadata()].help = unescapeHelp(rest)
-        case "TYPE":
-            let t = rest.trimmingSpaces
-            let allowed: Set<String> = format == .openMetrics
-                ? ["counter", "gauge", "histogram", "gaugehistogram", "stateset", "info", "summary", "unknown"]
-                : ["counter", "gauge", "histogram", "summary", "untyped"]
-            guard allowed.contains(t) else { throw c.fail("invalid metric type \(goQuote(t))") }
-            page.metadata[name, default: MetricMetadata()].type = t == "untyped" ? "unknown" : t
-        default:
-            page.metadata[name, default: MetricMetadata()].unit = rest
-        }
-        return false
-    }
-
-    private func parseSample(_ c: inout Cursor, _ page: inout ParsedPage) throws(ExpositionError) {
-        let name = c.metricName()
-        guard !name.isEmpty else { throw c.fail("expected a metric name, got \(c.describeNext)") }
-        var labels = [Label(name: Labels.metricName, value: name)]
-        if c.peek == UInt8(ascii: "{") {
-            c.advance()
-            try parseLabels(&c, &labels)
-        }
-        guard c.peek == UInt8(ascii: " ") || (format == .prometheusText && c.peek == UInt8(ascii: "\t")) else {
-            throw c.fail("expected a space before the value, got \(c.describeNext)")
-        }
-        c.advance()
-        if format == .prometheusText { c.skipSpaces() }
-        let vText = c.token()
-        guard let value = parseValue(vText) else { throw c.fail("invalid value \(goQuote(vText)), expected a number") }
-        var ts: Int64? = nil
-        if c.peek == UInt8(ascii: " ") || c.peek == UInt8(ascii: "\t") {
-            c.advance()
-            if format == .prometheusText { c.skipSpaces() }
-            if !c.atEnd && c.peek != UInt8(ascii: "#") {
-                let tText = c.token()
-                if format == .prometheusText {
-                    guard let t = Int64(tText) else { throw c.fail("invalid timestamp \(goQuote(tText)), expected integer milliseconds") }
-                    ts = t
-                } else {
-                    guard let t = Double(tText), t.isFinite else {
-                        throw c.fail("invalid timestamp \(goQuote(tText)), expected seconds")
-                    }
-                    ts = Int64((t * 1000).rounded(.toNearestOrAwayFromZero))
-                }
-                if c.peek == UInt8(ascii: " ") { c.advance() }
-            }
-            if format == .openMetrics && !c.atEnd {
-                // An exemplar: parsed for validity, then dropped.
-                guard c.rest.hasPrefix("# {") else { throw c.fail("unexpected \(c.describeNext) after the sample") }
-            } else if format == .prometheusText {
-                c.skipSpaces()
-                if !c.atEnd { throw c.fail("unexpected \(c.describeNext) after the sample") }
-            }
-        } else if !c.atEnd {
-            throw c.fail("unexpected \(c.describeNext) after the value")
-        }
-        labels.sort()
-        for i in 1..<labels.count where labels[i].name == labels[i - 1].name {
-            throw c.fail("duplicate label name \(goQuote(labels[i].name))")
-        }
-        page.samples.append(ParsedSample(labels: labels.filter { !$0.value.isEmpty }, value: value, timestamp: ts, line: c.line))
-    }
-
-    private func parseLabels(_ c: inout Cursor, _ labels: inout [Label]) throws(ExpositionError) {
-        while true {
-            if format == .prometheusText { c.skipSpaces() }
-            if c.peek == UInt8(ascii: "}") { c.advance(); return }
-            let name = c.labelName()
-            guard !name.isEmpty else { throw c.fail("expected a label name or \"}\", got \(c.describeNext)") }
-            if format == .prometheusText { c.skipSpaces() }
-            guard c.peek == UInt8(ascii: "=") else { throw c.fail("expected \"=\" after label name \(goQuote(name)), got \(c.describeNext)") }
-            c.advance()
-            if format == .prometheusText { c.skipSpaces() }
-            guard c.peek == UInt8(ascii: "\"") else { throw c.fail("expected a quoted label value, got \(c.describeNext)") }
-            c.advance()
-            let value = try c.quoted()
-            labels.append(Label(name: name, value: value))
-            if format == .prometheusText { c.skipSpaces() }
-            if c.peek == UInt8(ascii: ",") { c.advance(); continue }
-            if c.peek == UInt8(ascii: "}") { c.advance(); return }
-            throw c.fail("expected \",\" or \"}\" after a label value, got \(c.describeNext)")
-        }
-    }
-
-    private func parseValue(_ s: String) -> Double? {
-        switch s {
-        case "NaN": return normalNaN
-        case "+Inf", "Inf": return .infinity
-        case "-Inf": return -.infinity
-        default:
-            guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 101 || $0 == 69 }) else {
-                return nil
-            }
-            return Double(s)
-        }
-    }
-
-    private func unescapeHelp(_ s: String) -> String {
-        var out = ""
-        var it = s.makeIterator()
-        while let ch = it.next() {
-            if ch == "\\", let n = it.next() {
-                switch n {
-                case "n": out.append("\n")
-                case "\\": out.append("\\")
-                case "\"" where format == .openMetrics: out.append("\"")
-                default: out.append("\\"); out.append(n)
-                }
-            } else {
-                out.append(ch)
-            }
-        }
-        return out
     }
 }
 
@@ -227,11 +53,14 @@ struct Cursor {
         return String(decoding: buf[s..<pos], as: UTF8.self)
     }
 
-    mutating func token() -> String {
+    /// Up to the next space or tab.
+    mutating func tokenRange() -> Range<Int> {
         let s = pos
         while let p = peek, p != 32, p != 9 { _ = p; pos += 1 }
-        return String(decoding: buf[s..<pos], as: UTF8.self)
+        return s..<pos
     }
+
+    func string(_ r: Range<Int>) -> String { String(decoding: buf[r], as: UTF8.self) }
 
     static func isNameStart(_ c: UInt8, colon: Bool) -> Bool {
         (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || (colon && c == 58)
@@ -250,6 +79,14 @@ struct Cursor {
 
     /// A label value after its opening quote: `\\`, `\"` and `\n` escapes.
     mutating func quoted() throws(ExpositionError) -> String {
+        // Most values have no escapes: one String straight from the line.
+        var end = pos
+        while end < buf.count, buf[end] != UInt8(ascii: "\""), buf[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < buf.count, buf[end] == UInt8(ascii: "\"") {
+            let s = String(decoding: buf[pos..<end], as: UTF8.self)
+            pos = end + 1
+            return s
+        }
         var bytes: [UInt8] = []
         while true {
             guard let p = peek else { throw fail("unterminated label value: expected a closing \"\\\"\"") }

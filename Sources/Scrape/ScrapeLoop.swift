@@ -1,6 +1,7 @@
 import Exposition
 import Foundation
 import Model
+import Synchronization
 
 /// Scrapes one target every interval, starting at its hash offset, and commits each scrape's
 /// samples in one append. Stopping writes staleness markers for everything it exposed.
@@ -12,9 +13,9 @@ final class ScrapeLoop: @unchecked Sendable {
     let storage: any Appendable
     let clock: any Model.Clock
     let status: StatusBoard
-    /// Only touched by the loop's own task (and by `stop` after the task ended).
-    private var previous: Set<Labels> = []
-    private var everSeen: Set<Labels> = []
+    /// Series texts, previous scrape and series ever written. Held from processing through
+    /// commit, so that a `scrapeAllOnce` next to the loop's own scrape cannot interleave.
+    private let cache: Mutex<ScrapeCache>
 
     init(target: ScrapeTarget, config: ScrapeConfig, discovered: Labels, fetcher: any ScrapeFetcher,
          storage: any Appendable, clock: any Model.Clock, status: StatusBoard) {
@@ -25,6 +26,7 @@ final class ScrapeLoop: @unchecked Sendable {
         self.storage = storage
         self.clock = clock
         self.status = status
+        self.cache = Mutex(ScrapeCache(target: target, options: config.options))
     }
 
     var key: String { target.url + target.labels.description }
@@ -47,52 +49,49 @@ final class ScrapeLoop: @unchecked Sendable {
     func scrapeOnce() async {
         let t = clock.now()
         let started = ContinuousClock.now
-        let page: Result<ParsedPage, ScrapeFailure>
+        let fetched: Result<FetchedPage, ScrapeFailure>
         do {
-            let fetched = try await fetcher.fetch(target.url, settings: config.http, timeout: target.timeout,
-                                                  bodyLimit: config.bodySizeLimit)
-            if fetched.status / 100 != 2 {
-                page = .failure(ScrapeFailure("server returned HTTP status \(fetched.status) \(httpReason(fetched.status))"))
+            let f = try await fetcher.fetch(target.url, settings: config.http, timeout: target.timeout,
+                                            bodyLimit: config.bodySizeLimit)
+            if f.status / 100 != 2 {
+                fetched = .failure(ScrapeFailure("server returned HTTP status \(f.status) \(httpReason(f.status))"))
             } else {
-                let format = ExpositionFormat(contentType: fetched.contentType)
-                do {
-                    page = .success(try ExpositionParser(format: format).parse(String(decoding: fetched.body, as: UTF8.self)))
-                } catch {
-                    page = .failure(ScrapeFailure("\(error)"))
-                }
+                fetched = .success(f)
             }
         } catch let f as ScrapeFailure {
-            page = .failure(f)
+            fetched = .failure(f)
         } catch {
-            page = .failure(ScrapeFailure("\(error)"))
+            fetched = .failure(ScrapeFailure("\(error)"))
         }
-        let d = ContinuousClock.now - started
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        let seen = everSeen
-        var report = ScrapeProcessor.process(page: page, target: target, options: config.options, previous: previous,
-                                             seenBefore: { seen.contains($0) }, time: t, duration: seconds)
-        var appendError: String?
-        do {
-            let app = storage.makeAppender()
-            for (l, ts, v) in report.samples {
-                do { try app.append(l, ts, v) } catch let e as AppendError {
-                    // Out-of-order or duplicate samples are dropped one by one, as Prometheus drops them.
-                    switch e {
-                    case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp: continue
-                    default: throw e
+        let storage = self.storage
+        let (err, seconds) = cache.withLock { cache -> (String?, Double) in
+            var report: ScrapeReport
+            switch fetched {
+            case .success(let f): report = cache.process(body: f.body, format: ExpositionFormat(contentType: f.contentType), time: t)
+            case .failure(let f): report = cache.fail(f.message, time: t)
+            }
+            // Fetch, parse and processing: everything before the append.
+            let d = ContinuousClock.now - started
+            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            cache.finish(&report, time: t, duration: seconds)
+            do {
+                let app = storage.makeAppender()
+                for (l, ts, v) in report.samples {
+                    do { try app.append(l, ts, v) } catch let e as AppendError {
+                        // Out-of-order or duplicate samples are dropped one by one, as Prometheus drops them.
+                        switch e {
+                        case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp: continue
+                        default: throw e
+                        }
                     }
                 }
+                try app.commit()
+                cache.commit()
+            } catch {
+                report.error = report.error ?? "append: \(error)"
             }
-            try app.commit()
-        } catch {
-            appendError = "append: \(error)"
-            report.error = report.error ?? appendError
+            return (report.error, seconds)
         }
-        if appendError == nil {
-            previous = report.series
-            everSeen.formUnion(report.newSeries)
-        }
-        let err = report.error
         status.update(key) { s in
             s.health = err == nil ? .up : .down
             s.lastError = err ?? ""
@@ -103,15 +102,19 @@ final class ScrapeLoop: @unchecked Sendable {
 
     /// Staleness markers for every series of the last scrape (target gone or shut down).
     func endSeries() {
+        let previous = cache.withLock { c -> [Labels] in
+            let p = c.previousSeries
+            c.forgetPrevious()
+            return p
+        }
         guard !previous.isEmpty else { return }
         let t = clock.now()
         let app = storage.makeAppender()
         for l in previous { try? app.append(l, t, StaleNaN.value) }
-        for name in ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added"] {
+        for name in ScrapeProcessor.syntheticNames {
             try? app.append(target.labels.setting(Labels.metricName, name), t, StaleNaN.value)
         }
         try? app.commit()
-        previous = []
     }
 }
 

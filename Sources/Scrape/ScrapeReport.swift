@@ -7,8 +7,9 @@ public struct ScrapeReport: Sendable {
     /// Samples to append, in order (page samples, stale markers, then synthetic series).
     public var samples: [(Labels, Int64, Double)] = []
     /// Series this scrape wrote; the next scrape marks the ones that vanish as stale.
+    /// Filled by `ScrapeProcessor.process` only (`ScrapeCache` keeps this history itself).
     public var series: Set<Labels> = []
-    /// Series of this scrape that the previous one did not have.
+    /// Series of this scrape that the previous one did not have (`ScrapeProcessor.process` only).
     public var newSeries: [Labels] = []
     public var error: String?
     public var scraped = 0
@@ -40,10 +41,9 @@ public enum ScrapeProcessor {
         case .success(let p):
             r.scraped = p.samples.count
             for s in p.samples {
-                let merged = mergeLabels(Labels(sortedSlice: s.labels[...]), target.labels, honor: options.honorLabels)
-                guard let final = Relabeler.process(merged, options.metricRelabel) else { continue }
+                guard let final = finalLabels(s.labels, target: target, options: options) else { continue }
                 if options.labelLimit > 0 && final.count > options.labelLimit {
-                    failure = "label_limit exceeded (metric: \(final.get(Labels.metricName)), number of labels: \(final.count), limit: \(options.labelLimit))"
+                    failure = labelLimitMessage(final, options.labelLimit)
                     break
                 }
                 let t = options.honorTimestamps ? (s.timestamp ?? time) : time
@@ -78,13 +78,32 @@ public enum ScrapeProcessor {
                 for l in previous.subtracting(seen).sorted(by: <) { r.samples.append((l, time, StaleNaN.value)) }
             }
         }
-        let up: Double = failure == nil ? 1 : 0
+        appendSynthetic(&r, target: target, time: time, duration: duration)
+        return r
+    }
+
+    /// The labels a page sample is stored under: the target's labels merged in, then metric
+    /// relabeling. Nil when relabeling drops it.
+    static func finalLabels(_ exposed: [Label], target: ScrapeTarget, options: ScrapeOptions) -> Labels? {
+        let merged = mergeLabels(Labels(sortedSlice: exposed[...]), target.labels, honor: options.honorLabels)
+        return Relabeler.process(merged, options.metricRelabel)
+    }
+
+    static func labelLimitMessage(_ final: Labels, _ limit: Int) -> String {
+        "label_limit exceeded (metric: \(final.get(Labels.metricName)), number of labels: \(final.count), limit: \(limit))"
+    }
+
+    /// The five series every scrape writes, after everything else; `up` is 0 when `r.error` is set.
+    static func appendSynthetic(_ r: inout ScrapeReport, target: ScrapeTarget, time: Int64, duration: Double) {
+        let up: Double = r.error == nil ? 1 : 0
         for (name, v) in [("up", up), ("scrape_duration_seconds", duration), ("scrape_samples_scraped", Double(r.scraped)),
                           ("scrape_samples_post_metric_relabeling", Double(r.postRelabeling)), ("scrape_series_added", Double(r.added))] {
             r.samples.append((target.labels.setting(Labels.metricName, name), time, v))
         }
-        return r
     }
+
+    static let syntheticNames = ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
+                                 "scrape_series_added"]
 
     /// Prometheus' `mutateSampleLabels` before metric relabeling: target labels win unless
     /// `honor_labels`; a clashing exposed label is kept as `exported_<name>`.

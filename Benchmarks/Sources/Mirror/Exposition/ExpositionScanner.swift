@@ -1,0 +1,1 @@
+../../../../Sources/Exposition/ExpositionScanner.swift

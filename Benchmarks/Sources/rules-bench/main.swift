@@ -59,7 +59,11 @@ final class TimingQuerier: InstantQuerier, @unchecked Sendable {
     var times: [String: (Double, Int)] = [:]
     init(_ inner: EngineQuerier) { self.inner = inner }
     func query(_ expr: Expr, at t: Int64) throws -> [VectorSample] {
-        guard enabled else { return try inner.query(expr, at: t) }
+        try query(expr, at: t, sharing: nil)
+    }
+    /// Forwards the group evaluation's subexpression cache, as RuleGroup passes it.
+    func query(_ expr: Expr, at t: Int64, sharing cache: SubexpressionCache?) throws -> [VectorSample] {
+        guard enabled else { return try inner.query(expr, at: t, sharing: cache) }
         let s = clock.now
         defer {
             let d = secs(clock.now - s)
@@ -67,7 +71,7 @@ final class TimingQuerier: InstantQuerier, @unchecked Sendable {
             let o = times[k] ?? (0, 0)
             times[k] = (o.0 + d, o.1 + 1)
         }
-        return try inner.query(expr, at: t)
+        return try inner.query(expr, at: t, sharing: cache)
     }
 }
 

@@ -14,13 +14,23 @@ extension Evaluator {
         }
         switch a.op {
         case .sum, .avg, .count, .group, .min, .max, .stddev, .stdvar:
-            var acc = GroupAccumulator(op: a.op, key: GroupingKey(names: a.grouping, without: a.without))
+            let key = GroupingKey(names: a.grouping, without: a.without)
             if let (ms, kind, ctx) = try streamableRangeCall(a.expr, t) {
-                try streamWindows(ms, kind, ctx, t) { acc.add($0, $1) }
-            } else {
-                for s in try evalVector(a.expr, t) { acc.add(s.labels, s.v) }
+                // Series → group is fixed for the query's fetched data: worked out once, then
+                // reused at every step of an enclosing subquery.
+                let plan = try groupPlan(ms.selector, key, keepName: kind == .lastOverTime)
+                var fold = GroupFold(op: a.op, groups: plan.labels.count)
+                try streamWindows(ms, kind, ctx, t) { i, v in fold.add(plan.groupOf[i], v) }
+                return fold.result(plan.labels, at: t)
             }
-            return acc.result(at: t)
+            var acc = GroupAccumulator(key: key)
+            var fold = GroupFold(op: a.op, groups: 0)
+            for s in try evalVector(a.expr, t) {
+                let (g, isNew) = acc.group(s.labels)
+                if isNew { fold.append() }
+                fold.add(g, s.v)
+            }
+            return fold.result(acc.labels, at: t)
         default:
             break
         }
@@ -100,36 +110,101 @@ extension Evaluator {
     }
 }
 
-/// Groups and folds samples in one pass, for the aggregations that need no member list.
-/// Groups come out in order of first appearance.
+/// Finds aggregation groups by a hash of the grouping labels' values; groups are numbered
+/// in order of first appearance. Hash collisions chain through `nextSameHash`.
 struct GroupAccumulator {
-    let op: AggregateOp
     let key: GroupingKey
-    var byHash: [UInt64: [Int]] = [:]
+    var byHash: [UInt64: Int] = [:]
+    var nextSameHash: [Int] = []
     var labels: [Labels] = []
-    var a: [Double] = []   // sum, min/max, mean
-    var b: [Double] = []   // count
-    var c: [Double] = []   // M2 for stddev/stdvar
 
-    init(op: AggregateOp, key: GroupingKey) {
-        self.op = op
+    init(key: GroupingKey) {
         self.key = key
     }
 
     mutating func group(_ l: Labels) -> (Int, Bool) {
         let h = key.hash(l)
-        if let cands = byHash[h] {
-            for g in cands where key.sameGroup(l, labels[g]) { return (g, false) }
+        var first = -1
+        if let g0 = byHash[h] {
+            first = g0
+            var g = g0
+            while g >= 0 {
+                if key.sameGroup(l, labels[g]) { return (g, false) }
+                g = nextSameHash[g]
+            }
         }
         let g = labels.count
         labels.append(key.groupLabels(l))
-        byHash[h, default: []].append(g)
-        a.append(0); b.append(0); c.append(0)
+        nextSameHash.append(first)
+        byHash[h] = g
         return (g, true)
     }
+}
 
-    mutating func add(_ l: Labels, _ v: Double) {
-        let (g, isNew) = group(l)
+/// The series → group mapping of one selector's fetched series under one grouping.
+final class GroupPlan {
+    let groupOf: [Int]
+    let labels: [Labels]
+    init(groupOf: [Int], labels: [Labels]) {
+        self.groupOf = groupOf
+        self.labels = labels
+    }
+}
+
+struct GroupPlanKey: Hashable {
+    var selector: VectorSelector
+    var names: [String]
+    var without: Bool
+    var keepName: Bool
+}
+
+extension Evaluator {
+    /// Groups of every fetched series of `vs` (as the range function hands its labels on).
+    func groupPlan(_ vs: VectorSelector, _ key: GroupingKey, keepName: Bool) throws -> GroupPlan {
+        var sel = vs
+        sel.position = PositionRange(0, 0)
+        let k = GroupPlanKey(selector: sel, names: key.names, without: key.without, keepName: keepName)
+        if let p = groupPlans[k] { return p }
+        let series = try data(for: vs)
+        var acc = GroupAccumulator(key: key)
+        var groupOf: [Int] = []
+        groupOf.reserveCapacity(series.count)
+        for s in series { groupOf.append(acc.group(keepName ? s.labels : s.labels.withoutMetricName()).0) }
+        let p = GroupPlan(groupOf: groupOf, labels: acc.labels)
+        groupPlans[k] = p
+        return p
+    }
+}
+
+/// Folds samples into numbered groups in one pass, for the aggregations that need no member
+/// list. Results come out in the order the groups first received a sample.
+struct GroupFold {
+    let op: AggregateOp
+    var a: [Double]   // sum, min/max, mean
+    var b: [Double]   // count
+    var c: [Double]   // M2 for stddev/stdvar
+    var seen: [Bool]
+    var order: [Int] = []
+
+    init(op: AggregateOp, groups n: Int) {
+        self.op = op
+        a = Array(repeating: 0, count: n)
+        b = a
+        c = a
+        seen = Array(repeating: false, count: n)
+    }
+
+    mutating func append() {
+        a.append(0); b.append(0); c.append(0); seen.append(false)
+    }
+
+    @inline(__always)
+    mutating func add(_ g: Int, _ v: Double) {
+        let isNew = !seen[g]
+        if isNew {
+            seen[g] = true
+            order.append(g)
+        }
         b[g] += 1
         switch op {
         case .sum: a[g] += v
@@ -151,8 +226,8 @@ struct GroupAccumulator {
         }
     }
 
-    func result(at t: Int64) -> [VectorSample] {
-        (0..<labels.count).map { g in
+    func result(_ labels: [Labels], at t: Int64) -> [VectorSample] {
+        order.map { g in
             let v: Double
             switch op {
             case .count: v = b[g]

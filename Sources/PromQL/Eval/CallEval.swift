@@ -109,9 +109,10 @@ extension Evaluator {
         var out: [VectorSample] = []
 
         if case .matrixSelector(let ms) = arg, kind != .absentOverTime {
-            out.reserveCapacity(data(for: ms.selector).count)
-            try streamWindows(ms, kind, ctx, t) { labels, v in
-                out.append(VectorSample(labels: labels, t: t, v: v))
+            let series = try data(for: ms.selector)
+            out.reserveCapacity(series.count)
+            try streamWindows(ms, kind, ctx, t) { i, v in
+                out.append(VectorSample(labels: keepName ? series[i].labels : series[i].labels.withoutMetricName(), t: t, v: v))
             }
             // Series of one metric name stay distinct once the name is dropped.
             if !keepName && !ms.selector.hasMetricNameEquality { try checkDuplicates(out) }
@@ -137,12 +138,11 @@ extension Evaluator {
     }
 
     /// The hot path of range functions: windows straight from the fetched arrays, results
-    /// handed to `body` without an intermediate vector.
+    /// handed to `body` (with the series' index in `data(for:)`) without an intermediate vector.
     func streamWindows(_ ms: MatrixSelector, _ kind: RangeFunctions.Kind, _ ctx: RangeFunctions.Context,
-                       _ t: Int64, _ body: (Labels, Double) -> Void) throws {
-        let keepName = kind == .lastOverTime
+                       _ t: Int64, _ body: (Int, Double) -> Void) throws {
         var held = 0
-        let series = data(for: ms.selector)
+        let series = try data(for: ms.selector)
         try series.withUnsafeBufferPointer { all in
             for i in all.indices {
                 try checkDeadline()
@@ -164,7 +164,7 @@ extension Evaluator {
                         return nt.withUnsafeBufferPointer { t in nv.withUnsafeBufferPointer { v in RangeFunctions.apply(kind, t, v, ctx) } }
                     }
                 }
-                if let v = value { body(keepName ? all[i].labels : all[i].labels.withoutMetricName(), v) }
+                if let v = value { body(i, v) }
             }
         }
         try countSamples(held)

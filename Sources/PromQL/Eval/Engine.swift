@@ -25,7 +25,13 @@ public struct Engine: Sendable {
 
     /// An instant query at `t` (ms). A range-vector result is returned as a matrix.
     public func instantQuery(_ expr: Expr, at t: Int64, on store: any Queryable) throws -> QueryValue {
-        let ev = try Evaluator(expr: expr, start: t, end: t, interval: 0, options: options, store: store)
+        try instantQuery(expr, at: t, on: store, sharing: nil)
+    }
+
+    /// An instant query that reuses, and adds to, the subexpression results in `cache`
+    /// (see `SubexpressionCache` for when that is exact).
+    public func instantQuery(_ expr: Expr, at t: Int64, on store: any Queryable, sharing cache: SubexpressionCache?) throws -> QueryValue {
+        let ev = try Evaluator(expr: expr, start: t, end: t, interval: 0, options: options, store: store, cache: cache)
         return try ev.evalTop(expr, t)
     }
 

@@ -8,28 +8,39 @@ final class Evaluator {
     let end: Int64
     let options: EngineOptions
     let deadline: ContinuousClock.Instant
-    /// Samples fetched per selector, for the union of every window the query needs.
+    /// Samples fetched per selector, for the union of every window the query needs; filled
+    /// on first use, so a selector under a cached subexpression is never read.
     var fetched: [VectorSelector: [SeriesSamples]] = [:]
+    /// The union window of each selector (position zeroed).
+    var windows: [VectorSelector: (Int64, Int64)] = [:]
+    var querier: (any Querier)?
+    var loaded = 0
     var samplesHeld = 0
     var checks = 0
+    /// Shared subexpression results; nil when the query uses `@` (values then depend on the
+    /// query's start and end).
+    let cache: SubexpressionCache?
+    /// > 0 while evaluating a subquery's steps: its inner nodes are not cached one by one
+    /// (the subquery's whole result is).
+    var subqueryDepth = 0
+    /// Series → group mappings of streamed aggregations, reused across subquery steps.
+    var groupPlans: [GroupPlanKey: GroupPlan] = [:]
 
-    init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable) throws {
+    init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable,
+         cache: SubexpressionCache? = nil) throws {
         self.start = start
         self.end = end
         self.options = options
         self.deadline = ContinuousClock.now + options.timeout
-        var windows: [VectorSelector: (Int64, Int64)] = [:]
+        // A range query gets no cache of its own: its steps never share a time, and keeping
+        // every step's intermediate vectors would only cost memory.
+        if SubexpressionCache.usesAt(expr) || (cache == nil && interval > 0) { self.cache = nil } else {
+            self.cache = cache ?? SubexpressionCache()
+        }
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
         let mint = windows.values.map(\.0).min()!, maxt = windows.values.map(\.1).max()!
-        let q = try store.querier(mint: mint, maxt: maxt)
-        var loaded = 0
-        for (vs, w) in windows {
-            let s = try q.select(vs.matchers, mint: w.0, maxt: w.1)
-            for x in s { loaded += x.count }
-            if loaded > options.maxSamples { throw EvalError.tooManySamples }
-            fetched[vs] = s
-        }
+        querier = try store.querier(mint: mint, maxt: maxt)
     }
 
     // MARK: Windows
@@ -74,10 +85,27 @@ final class Evaluator {
         }
     }
 
-    func data(for vs: VectorSelector) -> [SeriesSamples] {
+    func data(for vs: VectorSelector) throws -> [SeriesSamples] {
         var key = vs
         key.position = PositionRange(0, 0)
-        return fetched[key] ?? []
+        if let s = fetched[key] { return s }
+        guard let w = windows[key], let q = querier else { return [] }
+        let s = try q.select(key.matchers, mint: w.0, maxt: w.1)
+        for x in s { loaded += x.count }
+        if loaded > options.maxSamples { throw EvalError.tooManySamples }
+        fetched[key] = s
+        return s
+    }
+
+    /// `body`'s result for `e` at `t`, from the cache when an equal subexpression was
+    /// evaluated at `t` before.
+    func cached(_ e: Expr, _ t: Int64, _ body: () throws -> SubexpressionCache.Value) throws -> SubexpressionCache.Value {
+        guard let cache, subqueryDepth == 0 else { return try body() }
+        let key = SubexpressionCache.Key(text: e.description, t: t)
+        if let v = cache.lookup(key) { return v }
+        let v = try body()
+        cache.store(key, v, reads: SubexpressionCache.metricNames(e))
+        return v
     }
 
     // MARK: Limits
@@ -121,8 +149,13 @@ final class Evaluator {
             default: throw EvalError("unary expression only allowed on scalar or instant vector")
             }
         case .binary(let b): return try evalBinary(b, t)
-        case .aggregate(let a): return .vector(try evalAggregate(a, t))
-        case .call(let c): return try evalCall(c, t)
+        case .aggregate(let a):
+            guard case .value(let v) = try cached(e, t, { .value(.vector(try evalAggregate(a, t))) }) else { preconditionFailure() }
+            return v
+        case .call(let c):
+            if c.args.isEmpty { return try evalCall(c, t) }
+            guard case .value(let v) = try cached(e, t, { .value(try evalCall(c, t)) }) else { preconditionFailure() }
+            return v
         }
     }
 
@@ -146,7 +179,7 @@ final class Evaluator {
         let ref = (resolve(vs.at) ?? t) - vs.offset
         let lo = ref - options.lookbackDelta
         var out: [VectorSample] = []
-        for s in data(for: vs) {
+        for s in try data(for: vs) {
             let i = upperBound(s.timestamps, ref) - 1
             guard i >= s.timestamps.startIndex else { continue }
             let ts = s.timestamps[i]
@@ -167,7 +200,7 @@ final class Evaluator {
             let lo = ref - ms.range
             var out: [RangeSeries] = []
             var held = 0
-            for s in data(for: ms.selector) {
+            for s in try data(for: ms.selector) {
                 try checkDeadline()
                 let a = lowerBound(s.timestamps, lo), b = upperBound(s.timestamps, ref)
                 if a >= b { continue }
@@ -184,7 +217,8 @@ final class Evaluator {
             try countSamples(held)
             return out
         case .subquery(let sq):
-            return try evalSubquery(sq, t)
+            guard case .range(let r) = try cached(e.unwrapped, t, { .range(try evalSubquery(sq, t)) }) else { preconditionFailure() }
+            return r
         default:
             throw EvalError("expected range vector")
         }
@@ -200,6 +234,8 @@ final class Evaluator {
         var series: [(Labels, [Int64], [Double])] = []
         var held = 0
         var ts = first
+        subqueryDepth += 1
+        defer { subqueryDepth -= 1 }
         while ts <= ref {
             try checkDeadline()
             switch try eval(sq.expr, ts) {

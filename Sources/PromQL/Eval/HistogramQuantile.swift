@@ -4,18 +4,62 @@ import Model
 /// `histogram_quantile` over classic `le` buckets (Prometheus 2.42's `bucketQuantile`).
 enum HistogramQuantile {
     static func evaluate(_ q: Double, _ input: [VectorSample], at t: Int64) -> [VectorSample] {
-        var index: [Labels: Int] = [:]
-        var groups: [(Labels, [(Double, Double)])] = []
-        for s in input {
-            guard let leText = s.labels["le"], let le = parseGoFloat(leText) else { continue }
-            let key = Labels(sorted: s.labels.pairs.filter { $0.name != "le" })
-            if let i = index[key] { groups[i].1.append((le, s.v)) } else {
-                index[key] = groups.count
-                groups.append((key, [(le, s.v)]))
+        // Groups are the label sets without `le`, found by a hash of the other pairs so that
+        // no label set is built per bucket; collisions chain through `nextSameHash`.
+        var byHash: [UInt64: Int] = [:]
+        var nextSameHash: [Int] = []
+        var first: [Int] = []   // the input sample that opened each group
+        var buckets: [[(Double, Double)]] = []
+        var lastLe = "", lastLeValue = 0.0
+        for (i, s) in input.enumerated() {
+            guard let leText = s.labels["le"] else { continue }
+            // Buckets of one histogram repeat the same few spellings.
+            let le: Double
+            if leText == lastLe, !lastLe.isEmpty { le = lastLeValue } else {
+                guard let v = parseGoFloat(leText) else { continue }
+                le = v
+                lastLe = leText
+                lastLeValue = v
             }
+            let h = hashWithoutLe(s.labels)
+            var g = byHash[h] ?? -1
+            let head = g
+            while g >= 0, !sameWithoutLe(s.labels, input[first[g]].labels) { g = nextSameHash[g] }
+            if g < 0 {
+                g = first.count
+                first.append(i)
+                buckets.append([])
+                nextSameHash.append(head)
+                byHash[h] = g
+            }
+            buckets[g].append((le, s.v))
         }
-        return groups.map { key, buckets in
-            VectorSample(labels: key.withoutMetricName(), t: t, v: bucketQuantile(q, buckets))
+        return first.indices.map { g in
+            let key = Labels(sorted: input[first[g]].labels.pairs.filter { $0.name != "le" })
+            return VectorSample(labels: key.withoutMetricName(), t: t, v: bucketQuantile(q, buckets[g]))
+        }
+    }
+
+    static func hashWithoutLe(_ l: Labels) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for p in l.pairs where p.name != "le" {
+            for b in p.name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            h = (h ^ 0xff) &* 0x0000_0100_0000_01b3
+            for b in p.value.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            h = (h ^ 0xff) &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    static func sameWithoutLe(_ x: Labels, _ y: Labels) -> Bool {
+        var a = x.pairs.makeIterator(), b = y.pairs.makeIterator()
+        while true {
+            var p = a.next()
+            if p?.name == "le" { p = a.next() }
+            var r = b.next()
+            if r?.name == "le" { r = b.next() }
+            if p == nil && r == nil { return true }
+            guard let p, let r, p == r else { return false }
         }
     }
 

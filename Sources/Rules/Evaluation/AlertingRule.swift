@@ -45,8 +45,10 @@ public struct AlertingRule: Sendable {
     }
 
     /// Runs the state machine at `ts` and returns the ALERTS / ALERTS_FOR_STATE samples to write.
-    public mutating func evaluate(at ts: Int64, using querier: any InstantQuerier, limit: Int) throws -> [VectorSample] {
-        let result = try querier.query(expr, at: ts)
+    /// `cache`: subexpression results shared with the group's other rules at `ts`.
+    public mutating func evaluate(at ts: Int64, using querier: any InstantQuerier, limit: Int,
+                                  sharing cache: SubexpressionCache? = nil) throws -> [VectorSample] {
+        let result = try querier.query(expr, at: ts, sharing: cache)
         let templateQuery: (String) throws -> [TemplateSample] = { q in
             let e = try PromQLParser.parse(q)
             return try querier.query(e, at: ts).map { TemplateSample(labels: $0.labels.dictionary, value: $0.v) }

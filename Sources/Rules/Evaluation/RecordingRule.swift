@@ -24,10 +24,12 @@ public struct RecordingRule: Sendable {
     }
 
     /// The samples to write at `ts`.
-    public func evaluate(at ts: Int64, using querier: any InstantQuerier, limit: Int) throws -> [VectorSample] {
+    /// `cache`: subexpression results shared with the group's other rules at `ts`.
+    public func evaluate(at ts: Int64, using querier: any InstantQuerier, limit: Int,
+                         sharing cache: SubexpressionCache? = nil) throws -> [VectorSample] {
         var out: [VectorSample] = []
         var seen: Set<Labels> = []
-        for s in try querier.query(expr, at: ts) {
+        for s in try querier.query(expr, at: ts, sharing: cache) {
             var b = LabelsBuilder(s.labels)
             b.set(Labels.metricName, name)
             for (k, v) in labels { b.set(k, v) }

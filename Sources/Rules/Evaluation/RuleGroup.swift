@@ -51,6 +51,9 @@ public struct RuleGroup: Sendable {
     public mutating func evaluate(at ts: Int64, using querier: any InstantQuerier, storage: any Appendable) {
         let clock = ContinuousClock()
         var writtenNow: Set<Labels> = []
+        // Identical subexpressions of this evaluation's rules (the same histogram query under
+        // two thresholds) are evaluated once; a rule's writes drop what could have read them.
+        let cache = SubexpressionCache()
         for i in rules.indices {
             let start = clock.now
             lastEvaluations[i] = ts
@@ -59,10 +62,10 @@ public struct RuleGroup: Sendable {
             do {
                 switch rules[i] {
                 case .recording(let r):
-                    output = try r.evaluate(at: ts, using: querier, limit: limit)
+                    output = try r.evaluate(at: ts, using: querier, limit: limit, sharing: cache)
                 case .alerting(var a):
                     defer { rules[i] = .alerting(a) }
-                    output = try a.evaluate(at: ts, using: querier, limit: limit)
+                    output = try a.evaluate(at: ts, using: querier, limit: limit, sharing: cache)
                 }
                 lastErrors[i] = nil
             } catch {
@@ -72,13 +75,17 @@ public struct RuleGroup: Sendable {
             }
             let app = storage.makeAppender()
             var written: Set<Labels> = []
+            var names: Set<String> = []
             for s in output {
+                names.insert(s.labels.get(Labels.metricName))
                 if (try? app.append(s.labels, ts, s.v)) != nil { written.insert(s.labels) }
             }
             for gone in previousSeries[i] where !written.contains(gone) {
+                names.insert(gone.get(Labels.metricName))
                 try? app.append(gone, ts, StaleNaN.value)
             }
             try? app.commit()
+            cache.invalidate(writing: names)
             previousSeries[i] = written
             if !staleSeries.isEmpty { writtenNow.formUnion(written) }
         }

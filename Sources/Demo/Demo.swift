@@ -1,1 +1,0 @@
-// The simulated Gatewayz backend that `klaxon demo` scrapes.

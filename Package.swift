@@ -60,6 +60,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "Model", "Templates", "HTTPClient"]),

@@ -5,6 +5,7 @@ import Engine
 import Foundation
 import HTTPClient
 import Logging
+import Metrics
 import Model
 import PromQL
 import Rules
@@ -42,6 +43,10 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("alertmanager.config.file"),
             help: "Alertmanager configuration file: route and deliver alerts through its receivers (default: log them).")
     var alertmanagerConfigFile: String?
+
+    @Option(name: .customLong("web.config.file"),
+            help: "Web configuration (Prometheus exporter-toolkit format): basic_auth_users (bcrypt) and TLS.")
+    var webConfigFile: String?
 
     @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
     var logFormat = "logfmt"
@@ -97,6 +102,7 @@ struct RunSettings: Sendable {
     var externalURL: String
     var maxBodyBytes: Int
     var alertmanagerConfigFile: String?
+    var webConfigFile: String?
     var logFormat: KlaxonLogHandler.Format
     var logLevel: Logger.Level
     var flags: [String: String]
@@ -107,17 +113,20 @@ struct RunSettings: Sendable {
         retention = (try? PromDuration.parse(c.retentionTime)) ?? 15 * 86_400_000
         (host, port) = Run.splitHostPort(c.listenAddress)!
         listenAddress = c.listenAddress
-        let ext = c.externalURL ?? "http://\(c.listenAddress)/"
+        // No trailing slash: templates append "/#/alerts" and generator URLs "/graph".
+        var ext = c.externalURL ?? "http://\(c.listenAddress)"
+        while ext.hasSuffix("/") { ext.removeLast() }
         externalURL = ext
         maxBodyBytes = c.maxBodyBytes
         alertmanagerConfigFile = c.alertmanagerConfigFile
+        webConfigFile = c.webConfigFile
         logFormat = KlaxonLogHandler.Format(rawValue: c.logFormat)!
         logLevel = ["debug": .debug, "warn": .warning, "error": .error][c.logLevel] ?? .info
         flags = [
             "config.file": c.configFile, "storage.tsdb.path": c.storagePath,
             "storage.tsdb.retention.time": c.retentionTime, "web.listen-address": c.listenAddress,
             "web.external-url": c.externalURL ?? "", "web.max-request-body-bytes": String(c.maxBodyBytes),
-            "alertmanager.config.file": c.alertmanagerConfigFile ?? "", "log.format": c.logFormat,
+            "alertmanager.config.file": c.alertmanagerConfigFile ?? "", "web.config.file": c.webConfigFile ?? "", "log.format": c.logFormat,
             "log.level": c.logLevel,
         ]
     }
@@ -183,12 +192,19 @@ struct RunSettings: Sendable {
             db.close()
             return 1
         }
+        let deliveryHistory = DeliveryHistory()
         let makeSender: @Sendable (AlertmanagerConfig, String?) throws -> ReceiverNotificationSender = { [externalURL] config, file in
             let dir = file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "."
             let templates = try NotificationTemplates(globs: config.templates, relativeTo: dir)
             let notifiers = ReceiverNotifiers(config: config, templates: templates, client: notifyClient)
             return ReceiverNotificationSender(notifiers: notifiers, retrier: Retrier(log: { amLogger.warning("\($0)") }),
                                               externalURL: externalURL) { n, result in
+                deliveryHistory.record(n, result, at: clock.now())
+                let integration = [("integration", "\(n.integration)")]
+                Counter(label: "alertmanager_notifications_total", dimensions: integration).increment()
+                if case .failed = result {
+                    Counter(label: "alertmanager_notifications_failed_total", dimensions: integration).increment()
+                }
                 var meta: Logger.Metadata = ["receiver": "\(n.receiver)", "integration": "\(n.integration)",
                                              "status": "\(n.status.rawValue)", "alerts": "\(n.alerts.count)"]
                 switch result {
@@ -216,8 +232,10 @@ struct RunSettings: Sendable {
         let pipelineSink = PipelineAlertSink(dispatcher: dispatcher) { errors in
             for e in errors { amLogger.warning("Alert rejected", metadata: ["err": "\(e.message)"]) }
         }
-        let sink: any AlertSink = alertmanagerConfigFile == nil
-            ? TeeAlertSink(sinks: [LoggingAlertSink(), pipelineSink]) : pipelineSink
+        // Klaxon's own pipeline, plus any Alertmanagers named in prometheus.yml's `alerting` section.
+        let remoteAlertmanagers = RemoteAlertmanagers(client: notifyClient, logger: Logger(label: "notifier"))
+        let sink: any AlertSink = TeeAlertSink(sinks: alertmanagerConfigFile == nil
+            ? [LoggingAlertSink(), pipelineSink, remoteAlertmanagers] : [pipelineSink, remoteAlertmanagers])
         var amReload: AlertmanagerReload?
         if let am = alertmanagerConfigFile {
             amReload = AlertmanagerReload {
@@ -237,7 +255,10 @@ struct RunSettings: Sendable {
                                 storage: appendable, sink: sink)
         let reloader = ConfigReloader(path: configFile, scrape: scrape, rules: rules, clock: clock,
                                       externalURL: externalURL, logger: Logger(label: "config"), alertmanager: amReload)
-        do { try reloader.reload() } catch {
+        do {
+            try reloader.reload()
+            remoteAlertmanagers.setURLs(reloader.current?.alertmanagerURLs ?? [])
+        } catch {
             notifyClient.shutdown()
             fetcher.shutdown()
             db.close()
@@ -247,20 +268,38 @@ struct RunSettings: Sendable {
         let metrics = SelfMetrics(startTime: startTime, version: BuildInfo().version, db: { db.stats },
                                   samplesAppended: { appendable.appended }, targets: { scrape.status.targets },
                                   ruleGroups: { rules.health() }, reload: { reloader.status })
+        metrics.bootstrapMetricsSystem()
         var deps = APIDependencies(
             queryable: db, engine: engine, now: { clock.now() },
             targets: { scrape.status.targets }, ruleGroups: { rules.health() },
             configYAML: { reloader.current?.original ?? "" }, flags: { [flags] in flags },
-            reload: { try await reloader.reloadAll() }, isReady: { true }, selfMetrics: { metrics.render() })
+            reload: {
+                try await reloader.reloadAll()
+                remoteAlertmanagers.setURLs(reloader.current?.alertmanagerURLs ?? [])
+            }, isReady: { true }, selfMetrics: { metrics.render() })
         deps.maxBodyBytes = maxBodyBytes
         let api = PrometheusAPI(deps)
         let amAPI = AlertmanagerAPI(dispatcher: dispatcher, startTime: startTime)
-        var router = HTTPRouter { await api.handle($0.apiRequest) }
+        let uiSource = KlaxonUIDataSource(now: { clock.now() }, ruleGroups: { rules.health() },
+                                          targets: { scrape.status.targets }, dispatcher: dispatcher,
+                                          deliveries: deliveryHistory, engine: engine, queryable: db)
+        var router = WebUIMount.router(source: uiSource) { await api.handle($0.apiRequest) }
         registerRoutes(&router, alertmanager: amAPI)
         let httpLogger = Logger(label: "web")
-        let app = HTTPServer.makeApplication(router: router, maxBodyBytes: maxBodyBytes, host: host, port: port,
-                                             logger: httpLogger) { port in
-            httpLogger.info("Listening", metadata: ["address": "\(host):\(port)"])
+        let app: any Service
+        do {
+            let web = try webConfigFile.map { try WebConfig.load(file: $0) } ?? WebConfig()
+            let scheme = web.tls == nil ? "http" : "https"
+            app = try HTTPServer.makeApplication(router: router, maxBodyBytes: maxBodyBytes, host: host, port: port,
+                                                 logger: httpLogger, web: web) { port in
+                httpLogger.info("Listening", metadata: ["address": "\(host):\(port)", "ui": "\(scheme)://\(host):\(port)/ui/alerts"])
+            }
+        } catch {
+            logger.error("Error loading web config", metadata: ["file": "\(webConfigFile ?? "")", "err": "\(error)"])
+            notifyClient.shutdown()
+            fetcher.shutdown()
+            db.close()
+            return 1
         }
 
         var services: [any Service] = [
@@ -270,9 +309,11 @@ struct RunSettings: Sendable {
             LoopService(name: "sighup") {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
                     try? await reloader.reloadAll()
+                    remoteAlertmanagers.setURLs(reloader.current?.alertmanagerURLs ?? [])
                 }
             },
             LoopService(name: "alertmanager") { await dispatcher.run() },
+            LoopService(name: "notifier") { await remoteAlertmanagers.run() },
             app,
         ]
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },

@@ -7,23 +7,30 @@ import Yams
 /// Runs one scrape loop per target of the current scrape configs. `apply` starts and stops
 /// loops on a config change (a removed target's series get staleness markers); `run`
 /// re-reads file_sd files until cancelled, then stops every loop and waits for it.
+///
+/// In manual mode (`klaxon record`, tests) `apply` registers the targets but starts no
+/// wall-clock loops: the caller scrapes with `scrapeAllOnce()` on its own schedule.
 public final class ScrapeManager: Sendable {
     let fetcher: any ScrapeFetcher
     let storage: any Appendable
     let clock: any Model.Clock
+    /// No loop tasks: scrapes happen only in `scrapeAllOnce()`.
+    public let isManual: Bool
     public let status = StatusBoard()
 
     struct Running {
         var loop: ScrapeLoop
-        var task: Task<Void, Never>
+        /// Nil in manual mode.
+        var task: Task<Void, Never>?
     }
 
     private let state = Mutex<(configs: [ScrapeConfig], loops: [String: Running], fileStamps: [String: Date])>(([], [:], [:]))
 
-    public init(fetcher: any ScrapeFetcher, storage: any Appendable, clock: any Model.Clock) {
+    public init(fetcher: any ScrapeFetcher, storage: any Appendable, clock: any Model.Clock, manual: Bool = false) {
         self.fetcher = fetcher
         self.storage = storage
         self.clock = clock
+        self.isManual = manual
     }
 
     /// Replaces the scrape configs: unchanged targets keep their loops.
@@ -54,11 +61,11 @@ public final class ScrapeManager: Sendable {
                 let loop = ScrapeLoop(target: t, config: c, discovered: d, fetcher: fetcher, storage: storage, clock: clock, status: status)
                 status.register(key, TargetStatus(job: c.jobName, url: t.url, labels: t.labels, discoveredLabels: d,
                                                   interval: t.interval, timeout: t.timeout))
-                s.loops[key] = Running(loop: loop, task: Task { await loop.run() })
+                s.loops[key] = Running(loop: loop, task: isManual ? nil : Task { await loop.run() })
             }
         }
         for r in stopped {
-            r.task.cancel()
+            if let t = r.task { t.cancel() } else { r.loop.endSeries() }
             status.remove(r.loop.key)
         }
     }
@@ -74,9 +81,12 @@ public final class ScrapeManager: Sendable {
             s.loops = [:]
             return r
         }
-        for r in all { r.task.cancel() }
-        for r in all { await r.task.value }
+        for r in all { r.task?.cancel() }
+        for r in all { await r.task?.value }
     }
+
+    /// How many targets are registered.
+    public var targetCount: Int { state.withLock { $0.loops.count } }
 
     /// Scrapes every target once now, in parallel (for tests and `klaxon record`).
     public func scrapeAllOnce() async {

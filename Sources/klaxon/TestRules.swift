@@ -5,7 +5,7 @@ import Rules
 /// `klaxon test`: unit-test tooling, as `promtool test`.
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "test", abstract: "Unit testing.", subcommands: [TestRules.self])
+        commandName: "test", abstract: "Unit testing.", subcommands: [TestRules.self, TestNotifications.self])
 }
 
 /// `klaxon test rules FILE...`: promtool-compatible rule unit tests (same output, same exit codes).

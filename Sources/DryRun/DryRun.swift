@@ -1,1 +1,0 @@
-// The dry-run driver: replays a recording through rules and routing on a simulated clock.

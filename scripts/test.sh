@@ -13,6 +13,9 @@ echo
 echo "Gatewayz rules: promtool check, promtool test and klaxon test on fixtures/rules:"
 ./scripts/check-rules.sh || status=1
 echo
+echo "Notification tests and dry-runs of the recorded fixtures (scripts/check-dryrun.sh):"
+./scripts/check-dryrun.sh || status=1
+echo
 echo "PromQL conformance (Prometheus v2.42 engine scripts):"
 grep -E '^conformance ' "$log" | sort || true
 awk '/^conformance /{p+=$3; f+=$5; s+=$7} END {printf "conformance total: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"

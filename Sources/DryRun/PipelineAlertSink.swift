@@ -5,8 +5,7 @@ import Rules
 /// An `AlertSink` that hands the rule manager's alerts to the in-process Alertmanager
 /// pipeline (`Dispatcher.receive`), as Prometheus' notifier POSTs them to `/api/v2/alerts`.
 ///
-/// The same conversion `klaxon run` uses (`Sources/klaxon/PipelineAlertSink.swift` holds an
-/// identical copy that the executable can drop in favour of this one).
+/// `klaxon run`, `dry-run` and `demo` all use this one.
 public struct PipelineAlertSink: AlertSink {
     public let dispatcher: Dispatcher
     /// Called with the validation errors of alerts the pipeline rejected.

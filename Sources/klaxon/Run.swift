@@ -1,6 +1,7 @@
 import Alerting
 import ArgumentParser
 import Dispatch
+import DryRun
 import Engine
 import Foundation
 import HTTPClient

@@ -31,7 +31,21 @@ public struct PrometheusConfig: Sendable {
         do {
             var c = try parse(String(decoding: data, as: UTF8.self))
             let dir = (path as NSString).deletingLastPathComponent
-            c.ruleFiles = c.ruleFiles.map { $0.hasPrefix("/") ? $0 : (dir.isEmpty ? $0 : dir + "/" + $0) }
+            // Every file a config names is relative to the config file, as Prometheus resolves them.
+            func resolve(_ p: String) -> String { p.isEmpty || p.hasPrefix("/") || dir.isEmpty ? p : dir + "/" + p }
+            c.ruleFiles = c.ruleFiles.map(resolve)
+            for i in c.scrapeConfigs.indices {
+                for j in c.scrapeConfigs[i].fileSDConfigs.indices {
+                    c.scrapeConfigs[i].fileSDConfigs[j].files = c.scrapeConfigs[i].fileSDConfigs[j].files.map(resolve)
+                }
+                var h = c.scrapeConfigs[i].http
+                h.basicAuthPasswordFile = resolve(h.basicAuthPasswordFile)
+                h.bearerTokenFile = resolve(h.bearerTokenFile)
+                h.caFile = resolve(h.caFile)
+                h.certFile = resolve(h.certFile)
+                h.keyFile = resolve(h.keyFile)
+                c.scrapeConfigs[i].http = h
+            }
             return c
         } catch let e as ConfigError {
             throw ConfigError(file: path, message: e.message)

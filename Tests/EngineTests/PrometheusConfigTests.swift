@@ -1,3 +1,4 @@
+import Foundation
 import Engine
 import Model
 import Scrape
@@ -71,5 +72,30 @@ import Testing
         } catch {
             #expect("\(error)" == message)
         }
+    }
+
+    @Test func filesAreRelativeToTheConfigFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-cfg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        rule_files: [rules/*.yml, /abs/r.yml]
+        scrape_configs:
+          - job_name: a
+            file_sd_configs: [{files: [targets/*.json]}]
+            basic_auth: {username: u, password_file: secrets/pw}
+            tls_config: {ca_file: /etc/ca.pem, cert_file: c.pem, key_file: k.pem}
+          - job_name: b
+            bearer_token_file: tok
+        """.write(toFile: dir + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let c = try PrometheusConfig.load(path: dir + "/prometheus.yml")
+        #expect(c.ruleFiles == [dir + "/rules/*.yml", "/abs/r.yml"])
+        #expect(c.scrapeConfigs[0].fileSDConfigs[0].files == [dir + "/targets/*.json"])
+        #expect(c.scrapeConfigs[0].http.basicAuthPasswordFile == dir + "/secrets/pw")
+        #expect(c.scrapeConfigs[0].http.caFile == "/etc/ca.pem")
+        #expect(c.scrapeConfigs[0].http.certFile == dir + "/c.pem")
+        #expect(c.scrapeConfigs[0].http.keyFile == dir + "/k.pem")
+        #expect(c.scrapeConfigs[1].http.bearerTokenFile == dir + "/tok")
+        #expect(c.scrapeConfigs[1].http.caFile == "")
     }
 }

@@ -66,15 +66,6 @@ struct DemoCommand: ParsableCommand {
         o.exitAfter = try exitAfter.map { try PromDuration.parse($0) }
         // Written unbuffered, so progress shows as it happens also in a pipe or file.
         let runner = DemoRunner(options: o) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-        let code = Mutex<Int32>(0)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let c = await runner.run()
-            code.withLock { $0 = c }
-            done.signal()
-        }
-        done.wait()
-        let c = code.withLock { $0 }
-        if c != 0 { throw ExitCode(c) }
+        try runBlocking { await runner.run() }
     }
 }

@@ -69,17 +69,8 @@ struct DryRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let code = Mutex<Int32>(0)
-        let done = DispatchSemaphore(value: 0)
         let command = self
-        Task {
-            let c = await command.execute()
-            code.withLock { $0 = c }
-            done.signal()
-        }
-        done.wait()
-        let c = code.withLock { $0 }
-        if c != 0 { throw ExitCode(c) }
+        try runBlocking { await command.execute() }
     }
 
     func execute() async -> Int32 {

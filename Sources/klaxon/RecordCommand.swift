@@ -79,16 +79,7 @@ struct RecordCommand: ParsableCommand {
         let settings = RecordSettings(configs: configs, interval: (try? PromDuration.parse(interval)) ?? 15_000,
                                       duration: (try? PromDuration.parse(duration)) ?? 1_800_000,
                                       checkpoint: (try? PromDuration.parse(checkpoint)) ?? 60_000, out: out)
-        let code = Mutex<Int32>(0)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let c = await settings.run()
-            code.withLock { $0 = c }
-            done.signal()
-        }
-        done.wait()
-        let c = code.withLock { $0 }
-        if c != 0 { throw ExitCode(c) }
+        try runBlocking { await settings.run() }
     }
 }
 

@@ -77,18 +77,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let settings = RunSettings(command: self)
-        let code = Mutex<Int32>(0)
-        let done = DispatchSemaphore(value: 0)
-        // The root command is synchronous: run the async server on the cooperative pool and
-        // block this (main) thread until it returns.
-        Task {
-            let c = await settings.run()
-            code.withLock { $0 = c }
-            done.signal()
-        }
-        done.wait()
-        let c = code.withLock { $0 }
-        if c != 0 { throw ExitCode(c) }
+        try runBlocking { await settings.run() }
     }
 }
 

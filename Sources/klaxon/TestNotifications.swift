@@ -20,15 +20,6 @@ struct TestNotifications: ParsableCommand {
 
     func run() throws {
         let files = self.files
-        let code = Mutex<Int32>(0)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let c = await NotificationTestRunner.run(files: files) { print($0) }
-            code.withLock { $0 = c }
-            done.signal()
-        }
-        done.wait()
-        let c = code.withLock { $0 }
-        if c != 0 { throw ExitCode(c) }
+        try runBlocking { await NotificationTestRunner.run(files: files) { print($0) } }
     }
 }

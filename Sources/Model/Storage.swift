@@ -34,8 +34,22 @@ public protocol Queryable: Sendable {
 /// Batches samples; nothing is visible or durable until `commit()` returns.
 public protocol Appender: AnyObject {
     func append(_ labels: Labels, _ t: Int64, _ v: Double) throws
+    /// The same, for a caller that appends the same series again and again (a scrape cache):
+    /// the store may put a handle for the series in `handle` (nil the first time) and find the
+    /// series by it next time instead of looking its labels up, as Prometheus' scrape cache keeps
+    /// the series ref. `labels` is called only when the store needs them (no valid handle), so
+    /// a known series costs no touch of its label storage. A handle is only passed back with the
+    /// labels it was given for and to the store that made it; the store checks it is still valid.
+    func append(_ handle: inout AnyObject?, _ t: Int64, _ v: Double, labels: () -> Labels) throws
     func commit() throws
     func rollback()
+}
+
+extension Appender {
+    /// Stores without series handles look the labels up every time.
+    public func append(_ handle: inout AnyObject?, _ t: Int64, _ v: Double, labels: () -> Labels) throws {
+        try append(labels(), t, v)
+    }
 }
 
 public protocol Appendable: Sendable {

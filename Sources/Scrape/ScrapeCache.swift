@@ -18,6 +18,13 @@ public final class ScrapeCache {
 
     struct Series {
         let labels: Labels
+        /// The store's handle for the series (`Appender.append(_:_:_:labels:)`), as Prometheus'
+        /// cache keeps the series ref: appends skip the store's lookup of `labels`.
+        var handle: AnyObject?
+        /// Where `labels`' pairs are stored, and how many: a report sample with the same is this
+        /// series (both keep their storage alive, so equal addresses mean the same storage).
+        let address: UInt
+        let count: Int
         /// The last `process` call that had it (duplicates within a page are dropped).
         var seenIter = -1
         /// The last committed scrape that wrote it.
@@ -170,9 +177,43 @@ public final class ScrapeCache {
         guard let final = ScrapeProcessor.finalLabels(parsed, target: target, options: options) else { return -1 }
         if let i = seriesIndex[final] { return i }
         let i = Int32(series.count)
-        series.append(Series(labels: final))
+        series.append(Series(labels: final, address: ScrapeCache.address(final), count: final.pairs.count))
         seriesIndex[final] = i
         return i
+    }
+
+    /// Appends `report` (from `process` or `fail`, then `finish`) to `app`, the page's series by
+    /// their store handles. Out-of-order, out-of-bounds and duplicate samples are dropped one by
+    /// one, as Prometheus drops them; other errors are thrown. Call `commit()` on both after.
+    public func append(_ report: ScrapeReport, to app: any Appender) throws {
+        // The report's first samples are this page's series in `pendingSeen` order.
+        let handled = pendingFailed ? 0 : min(pendingSeen.count, report.samples.count)
+        var series = self.series
+        self.series = []
+        defer { self.series = series }
+        for i in report.samples.indices {
+            do {
+                if i < handled {
+                    let k = Int(pendingSeen[i])
+                    if series[k].address == ScrapeCache.address(report.samples[i].0)
+                        && series[k].count == report.samples[i].0.pairs.count {
+                        try app.append(&series[k].handle, report.samples[i].1, report.samples[i].2) { report.samples[i].0 }
+                        continue
+                    }
+                }
+                try app.append(report.samples[i].0, report.samples[i].1, report.samples[i].2)
+            } catch let e as AppendError {
+                switch e {
+                case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp: continue
+                default: throw e
+                }
+            }
+        }
+    }
+
+    /// The address of a label set's pairs (label sets are never empty here).
+    private static func address(_ l: Labels) -> UInt {
+        l.pairs.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
     }
 
     /// A failed scrape: the error, and staleness markers for every series of the last one.

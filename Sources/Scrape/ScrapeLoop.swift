@@ -76,15 +76,8 @@ final class ScrapeLoop: @unchecked Sendable {
             cache.finish(&report, time: t, duration: seconds)
             do {
                 let app = storage.makeAppender()
-                for (l, ts, v) in report.samples {
-                    do { try app.append(l, ts, v) } catch let e as AppendError {
-                        // Out-of-order or duplicate samples are dropped one by one, as Prometheus drops them.
-                        switch e {
-                        case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp: continue
-                        default: throw e
-                        }
-                    }
-                }
+                // Out-of-order or duplicate samples are dropped one by one, as Prometheus drops them.
+                try cache.append(report, to: app)
                 try app.commit()
                 cache.commit()
             } catch {

@@ -24,33 +24,77 @@ public final class ScrapeManager: Sendable {
         var task: Task<Void, Never>?
     }
 
-    private let state = Mutex<(configs: [ScrapeConfig], loops: [String: Running], fileStamps: [String: Date])>(([], [:], [:]))
+    /// Errors worth an operator's attention (unreadable file_sd files, targets that cannot be built).
+    let onError: @Sendable (String) -> Void
+    /// Detail (targets dropped by relabeling).
+    let onDebug: @Sendable (String) -> Void
 
-    public init(fetcher: any ScrapeFetcher, storage: any Appendable, clock: any Model.Clock, manual: Bool = false) {
+    private let state = Mutex<(configs: [ScrapeConfig], loops: [String: Running], fileStamps: [String: Date])>(([], [:], [:]))
+    /// Held for a whole `sync`, so discovery and reconciliation of two syncs never interleave.
+    private let discovery = Mutex(FileSDState())
+
+    public init(fetcher: any ScrapeFetcher, storage: any Appendable, clock: any Model.Clock, manual: Bool = false,
+                onError: @escaping @Sendable (String) -> Void = { _ in }, onDebug: @escaping @Sendable (String) -> Void = { _ in }) {
         self.fetcher = fetcher
         self.storage = storage
         self.clock = clock
         self.isManual = manual
+        self.onError = onError
+        self.onDebug = onDebug
     }
 
     /// Replaces the scrape configs: unchanged targets keep their loops.
     public func apply(_ configs: [ScrapeConfig]) {
         state.withLock { $0.configs = configs }
+        // Record mtimes first: a file changed during the sync below is seen by the next `poll`.
+        _ = fileSDChanged()
         sync()
     }
 
-    /// Re-reads discovery and reconciles loops. Called by `apply` and on file_sd changes.
-    func sync() {
+    /// One look at the file_sd files (`run` calls it every second): re-syncs when a file's
+    /// mtime changed or a config's `refresh_interval` has passed. True when it synced.
+    @discardableResult
+    func poll() -> Bool {
         let configs = state.withLock { $0.configs }
+        let due = discovery.withLock { $0.due(configs, now: clock.now()) }
+        let changed = fileSDChanged()
+        guard changed || !due.isEmpty else { return false }
+        sync(refresh: due)
+        return true
+    }
+
+    /// Re-reads discovery and reconciles loops. Called by `apply` and on file_sd changes;
+    /// the file_sd configs in `refresh` (see `FileSDState.key`) re-read every file.
+    func sync(refresh: Set<String> = []) {
+        discovery.withLock { sd in sync(refresh: refresh, &sd) }
+    }
+
+    private func sync(refresh: Set<String>, _ sd: inout FileSDState) {
+        let configs = state.withLock { $0.configs }
+        let now = clock.now()
+        sd.keepOnly(configs)
         var wanted: [String: (ScrapeTarget, ScrapeConfig, Labels)] = [:]
+        var dropped: [DroppedTarget] = []
         for c in configs {
-            for (discovered, _) in discover(c) {
-                guard let t = try? ScrapeTarget.populate(discovered, job: c.jobName, scheme: c.scheme, metricsPath: c.metricsPath,
-                                                         params: c.params, interval: c.interval, timeout: c.timeout,
-                                                         relabel: c.relabelConfigs) else { continue }
-                wanted[t.url + t.labels.description] = (t, c, discovered)
+            for (discovered, _) in discover(c, &sd, refresh: refresh, now: now) {
+                do {
+                    guard let t = try ScrapeTarget.populate(discovered, job: c.jobName, scheme: c.scheme, metricsPath: c.metricsPath,
+                                                            params: c.params, interval: c.interval, timeout: c.timeout,
+                                                            relabel: c.relabelConfigs) else {
+                        dropped.append(DroppedTarget(job: c.jobName, discoveredLabels: discovered))
+                        continue
+                    }
+                    wanted[t.url + t.labels.description] = (t, c, discovered)
+                } catch {
+                    onError("Creating target failed in scrape pool \"\(c.jobName)\": \(error) (discovered labels \(discovered))")
+                }
             }
         }
+        let before = Set(status.dropped)
+        for d in dropped where !before.contains(d) {
+            onDebug("Target dropped by relabeling in scrape pool \"\(d.job)\": \(d.discoveredLabels)")
+        }
+        status.setDropped(dropped)
         var stopped: [Running] = []
         state.withLock { s in
             for (key, r) in s.loops where wanted[key] == nil {
@@ -73,7 +117,7 @@ public final class ScrapeManager: Sendable {
     /// Watches file_sd files until cancelled; then stops all loops, waiting for their staleness markers.
     public func run() async {
         while !Task.isCancelled {
-            if fileSDChanged() { sync() }
+            poll()
             try? await Task.sleep(for: .seconds(1))
         }
         let all = state.withLock { s -> [Running] in
@@ -101,7 +145,7 @@ public final class ScrapeManager: Sendable {
         var changed = false
         var stamps: [String: Date] = [:]
         for pattern in files {
-            for f in expandGlob(pattern) {
+            for f in FileSD.files(pattern) {
                 let m = (try? FileManager.default.attributesOfItem(atPath: f)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
                 stamps[f] = m
             }
@@ -113,12 +157,13 @@ public final class ScrapeManager: Sendable {
     }
 
     /// The discovered label sets of a config: static groups and file_sd files.
-    func discover(_ c: ScrapeConfig) -> [(Labels, String)] {
+    func discover(_ c: ScrapeConfig, _ sd: inout FileSDState, refresh: Set<String>, now: Int64) -> [(Labels, String)] {
         var groups = c.staticConfigs
-        for sd in c.fileSDConfigs {
-            for pattern in sd.files {
-                for f in expandGlob(pattern) { groups += (try? FileSD.read(f)) ?? [] }
-            }
+        for (i, fc) in c.fileSDConfigs.enumerated() {
+            let key = FileSDState.key(job: c.jobName, index: i)
+            let full = refresh.contains(key) || sd.refreshedAt[key] == nil
+            if full { sd.refreshedAt[key] = now }
+            groups += sd.groups(fc, force: full, report: onError)
         }
         var out: [(Labels, String)] = []
         for g in groups {
@@ -130,28 +175,5 @@ public final class ScrapeManager: Sendable {
             }
         }
         return out
-    }
-}
-
-func expandGlob(_ pattern: String) -> [String] {
-    guard pattern.contains("*") || pattern.contains("?") || pattern.contains("[") else { return [pattern] }
-    var g = glob_t()
-    defer { globfree(&g) }
-    guard glob(pattern, 0, nil, &g) == 0 else { return [] }
-    return (0..<Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }
-}
-
-/// file_sd files: a JSON or YAML list of `{targets: [...], labels: {...}}`.
-public enum FileSD {
-    public static func read(_ path: String) throws -> [TargetGroup] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        guard let root = try StrictYAML.compose(text) else { return [] }
-        var y = StrictYAML(typePrefix: "targetgroup")
-        var out: [TargetGroup] = []
-        for (i, n) in y.sequence(root, of: "Group").enumerated() {
-            out.append(try ScrapeConfig.targetGroup(n, source: "\(path):\(i)", &y))
-        }
-        try y.finish()
-        return out.map { g in var g = g; g.source = path; return g }
     }
 }

@@ -3,6 +3,7 @@ import Synchronization
 /// The current status of every target, shared between loops and readers.
 public final class StatusBoard: Sendable {
     private let state = Mutex<[String: TargetStatus]>([:])
+    private let droppedTargets = Mutex<[DroppedTarget]>([])
 
     public init() {}
 
@@ -17,6 +18,11 @@ public final class StatusBoard: Sendable {
             }
         }
     }
+
+    func setDropped(_ d: [DroppedTarget]) { droppedTargets.withLock { $0 = d } }
+
+    /// Targets relabeling dropped at the last discovery, in discovery order.
+    public var dropped: [DroppedTarget] { droppedTargets.withLock { $0 } }
 
     /// All targets, by job then URL.
     public var targets: [TargetStatus] {

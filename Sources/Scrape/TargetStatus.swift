@@ -15,3 +15,15 @@ public struct TargetStatus: Sendable, Equatable {
     public var interval: Int64
     public var timeout: Int64
 }
+
+/// A discovered target that relabeling dropped (`/api/v1/targets` `droppedTargets`).
+public struct DroppedTarget: Sendable, Hashable {
+    /// The scrape pool (job) that discovered it.
+    public var job: String
+    public var discoveredLabels: Labels
+
+    public init(job: String, discoveredLabels: Labels) {
+        self.job = job
+        self.discoveredLabels = discoveredLabels
+    }
+}

@@ -98,7 +98,11 @@ func pageBench(format: ExpositionFormat, pages: Int, plain: Bool) throws {
         guard report.error == nil else { fatalError("scrape failed: \(report.error!)") }
         let c = clock.now, cc = threadCPU()
         let app = db.makeAppender()
-        for (l, ts, v) in report.samples { try app.append(l, ts, v) }
+        if plain {
+            for (l, ts, v) in report.samples { try app.append(l, ts, v) }
+        } else {
+            try cache.append(report, to: app)  // as ScrapeLoop.scrapeOnce: by the cached series handles
+        }
         try app.commit()
         let d = clock.now, cd = threadCPU()
         if plain {

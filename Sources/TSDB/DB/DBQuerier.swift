@@ -14,30 +14,54 @@ struct DBQuerier: Querier {
             parts.append(try b.select(matchers, mint: lo, maxt: hi))
         }
         parts.append(head.select(matchers, mint: lo, maxt: hi))
-        // Each part is sorted by labels; merge them.
-        var merged: [(Labels, [BoundedChunk])] = []
-        if parts.count == 1 { merged = parts[0] } else {
-            var byLabels: [Labels: Int] = [:]
-            for p in parts {
-                for (l, cs) in p {
-                    if let i = byLabels[l] { merged[i].1.append(contentsOf: cs) } else {
-                        byLabels[l] = merged.count
-                        merged.append((l, cs))
-                    }
-                }
-            }
-            merged.sort { $0.0 < $1.0 }
-        }
+        let merged = parts.count == 1 ? parts[0] : Self.merge(parts)
         var out: [SeriesSamples] = []
         out.reserveCapacity(merged.count)
         for (labels, chunks) in merged {
+            // One allocation per array: the headers give the sample counts.
+            var n = 0
+            for c in chunks { n += c.chunk.count }
             var ts: [Int64] = [], vs: [Double] = []
-            for c in chunks { try c.decode(into: &ts, &vs, from: lo, to: hi) }
+            ts.reserveCapacity(n)
+            vs.reserveCapacity(n)
+            var runs: [Int] = []  // where each chunk's samples start, when there are several
+            for c in chunks {
+                if chunks.count > 1 { runs.append(ts.count) }
+                try c.decode(into: &ts, &vs, from: lo, to: hi)
+            }
             if ts.isEmpty { continue }
-            if chunks.count > 1 && !isSorted(ts) { sortDedupe(&ts, &vs) }
+            if chunks.count > 1 && !isSorted(ts) && !Self.mergeRuns(&ts, &vs, runs) { Self.sortDedupe(&ts, &vs) }
             out.append(SeriesSamples(labels: labels, timestamps: ts[...], values: vs[...]))
         }
         return out
+    }
+
+    /// Merges parts that are each sorted by labels (blocks in time order, then the head): one
+    /// entry per label set, its chunks in part order, sorted by labels.
+    static func merge(_ parts: [[(Labels, [BoundedChunk])]]) -> [(Labels, [BoundedChunk])] {
+        var parts = parts
+        for p in parts.indices where !zip(parts[p], parts[p].dropFirst()).allSatisfy({ !($0.1.0 < $0.0.0) }) {
+            parts[p].sort { $0.0 < $1.0 }  // not expected; keeps the merge correct regardless
+        }
+        var next = [Int](repeating: 0, count: parts.count)
+        var merged: [(Labels, [BoundedChunk])] = []
+        merged.reserveCapacity(parts.map(\.count).max() ?? 0)
+        while true {
+            var lowest: Labels?
+            for (p, i) in next.enumerated() where i < parts[p].count {
+                if let l = lowest, !(parts[p][i].0 < l) { continue }
+                lowest = parts[p][i].0
+            }
+            guard let l = lowest else { return merged }
+            var chunks: [BoundedChunk] = []
+            for p in parts.indices {
+                while next[p] < parts[p].count && parts[p][next[p]].0 == l {
+                    chunks.append(contentsOf: parts[p][next[p]].1)
+                    next[p] += 1
+                }
+            }
+            merged.append((l, chunks))
+        }
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws -> [String] {
@@ -57,9 +81,58 @@ struct DBQuerier: Querier {
         return true
     }
 
+    /// `sortDedupe` for the usual case, chunks that are each in time order but overlap (a
+    /// block and the head chunk that straddles its end): a stable merge of the runs, then one
+    /// sample per timestamp, the first. False, changing nothing, if a run is out of order.
+    static func mergeRuns(_ ts: inout [Int64], _ vs: inout [Double], _ runs: [Int]) -> Bool {
+        let bounds = runs + [ts.count]
+        for r in runs.indices where bounds[r] < bounds[r + 1] {
+            for i in (bounds[r] + 1)..<bounds[r + 1] where ts[i] < ts[i - 1] { return false }
+        }
+        var nt: [Int64] = [], nv: [Double] = []
+        nt.reserveCapacity(ts.count)
+        nv.reserveCapacity(ts.count)
+        for r in runs.indices {
+            let a = bounds[r], b = bounds[r + 1]
+            if a == b { continue }
+            if nt.isEmpty || ts[a] > nt[nt.count - 1] {
+                nt.append(contentsOf: ts[a..<b])
+                nv.append(contentsOf: vs[a..<b])
+                continue
+            }
+            // Merge the run into what is there; on equal times the earlier source comes first,
+            // so what is there up to and including the run's first time stays in place.
+            var lo = 0, hi = nt.count
+            while lo < hi { let m = (lo + hi) >> 1; if nt[m] <= ts[a] { lo = m + 1 } else { hi = m } }
+            let tailT = Array(nt[lo...]), tailV = Array(nv[lo...])
+            nt.removeSubrange(lo...)
+            nv.removeSubrange(lo...)
+            var i = 0, j = a
+            while i < tailT.count || j < b {
+                if j == b || (i < tailT.count && tailT[i] <= ts[j]) {
+                    nt.append(tailT[i]); nv.append(tailV[i]); i += 1
+                } else {
+                    nt.append(ts[j]); nv.append(vs[j]); j += 1
+                }
+            }
+        }
+        // One sample per timestamp: the first.
+        var k = 0
+        for i in nt.indices where k == 0 || nt[i] != nt[k - 1] {
+            nt[k] = nt[i]
+            nv[k] = nv[i]
+            k += 1
+        }
+        nt.removeSubrange(k...)
+        nv.removeSubrange(k...)
+        ts = nt
+        vs = nv
+        return true
+    }
+
     /// Overlapping sources (a block and the head holding the same sample after a crash
     /// between cut and truncate): sort by time, keep one sample per timestamp.
-    private func sortDedupe(_ ts: inout [Int64], _ vs: inout [Double]) {
+    static func sortDedupe(_ ts: inout [Int64], _ vs: inout [Double]) {
         let order = ts.indices.sorted { ts[$0] < ts[$1] }
         var nt: [Int64] = [], nv: [Double] = []
         for i in order where nt.last != ts[i] { nt.append(ts[i]); nv.append(vs[i]) }
@@ -81,11 +154,16 @@ struct BoundedChunk {
             try chunk.decode(into: &ts, &vs)
             return
         }
-        var t: [Int64] = [], v: [Double] = []
-        try chunk.decode(into: &t, &v)
-        for i in t.indices where t[i] >= lo && t[i] <= hi {
-            ts.append(t[i])
-            vs.append(v[i])
+        // Decode in place, then keep the samples in range by moving them down.
+        let start = ts.count
+        try chunk.decode(into: &ts, &vs)
+        var kept = start
+        for i in start..<ts.count where ts[i] >= lo && ts[i] <= hi {
+            ts[kept] = ts[i]
+            vs[kept] = vs[i]
+            kept += 1
         }
+        ts.removeSubrange(kept...)
+        vs.removeSubrange(kept...)
     }
 }

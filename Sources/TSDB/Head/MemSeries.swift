@@ -7,11 +7,27 @@ final class MemSeries {
     let ref: UInt64
     let labels: Labels
     /// Full chunks, oldest first.
-    var chunks: [XORChunk] = []
+    private(set) var chunks: [XORChunk] = []
+    /// `chunks`' time ranges, kept alongside so a query finds the chunks it needs without
+    /// touching every chunk's bytes.
+    private var bounds: [(minT: Int64, maxT: Int64)] = []
     /// The chunk receiving appends.
     var open = XORChunk()
     var maxTime: Int64 = .min
     var lastValue: Double = 0
+    /// An equal label set stored elsewhere that appends arrive with (see `Head.byIdentity`).
+    var alias: Labels?
+    /// The head holding the series (`Head.id`); false in `live` once it dropped it. An appender's series
+    /// handle (`Appender.append(_:_:_:_:)`) is used only while both still hold.
+    var headID: UInt64 = 0
+    var live = true
+    /// The open appender (`DBAppender.id`, 0: none) with uncommitted samples of this series,
+    /// and the newest of them: its order checks run against these instead of `maxTime` and
+    /// `lastValue`, without a dictionary per batch. Another appender finding the series taken
+    /// keeps its own samples in a dictionary (`DBAppender.foreign`).
+    var pendingOwner: UInt64 = 0
+    var pendingT: Int64 = .min
+    var pendingV: Double = 0
 
     /// Samples per chunk before it is cut, as Prometheus cuts them.
     static let samplesPerChunk = 120
@@ -23,6 +39,7 @@ final class MemSeries {
 
     func append(_ t: Int64, _ v: Double) {
         if open.count >= MemSeries.samplesPerChunk {
+            bounds.append((open.minTime!, open.maxTime!))
             chunks.append(open)
             open = XORChunk()
         }
@@ -40,11 +57,24 @@ final class MemSeries {
         return out
     }
 
+    /// The same with their time ranges, for queries (one array instead of two).
+    func boundedChunks(overlapping mint: Int64, _ maxt: Int64) -> [BoundedChunk] {
+        var out: [BoundedChunk] = []
+        for (i, b) in bounds.enumerated() where b.maxT >= mint && b.minT <= maxt {
+            out.append(BoundedChunk(chunk: chunks[i], minTime: b.minT, maxTime: b.maxT))
+        }
+        if let lo = open.minTime, let hi = open.maxTime, hi >= mint && lo <= maxt {
+            out.append(BoundedChunk(chunk: open, minTime: lo, maxTime: hi))
+        }
+        return out
+    }
+
     var minTime: Int64? { chunks.first?.minTime ?? open.minTime }
 
     /// Drops chunks that end before `t`; returns whether the series is now empty.
     func truncate(before t: Int64) -> Bool {
         chunks.removeAll { $0.maxTime! < t }
+        bounds.removeAll { $0.maxT < t }
         if let hi = open.maxTime, hi < t, chunks.isEmpty {
             open = XORChunk()
             return true

@@ -22,9 +22,15 @@ enum Frame {
     /// Appends `record` as one frame to `buf`; returns the frame's size.
     @discardableResult
     static func append(_ record: WALRecord, to buf: inout [UInt8]) -> Int {
+        append(to: &buf) { record.encode(into: &$0) }
+    }
+
+    /// The same for a payload that `encode` appends.
+    @discardableResult
+    static func append(to buf: inout [UInt8], payload encode: (inout [UInt8]) -> Void) -> Int {
         let start = buf.count
         buf.append(contentsOf: repeatElement(0, count: headerSize))
-        record.encode(into: &buf)
+        encode(&buf)
         let length = buf.count - start - headerSize
         let crc = buf.withUnsafeBytes {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + headerSize)...]))

@@ -76,20 +76,32 @@ public final class WAL: Sendable {
     /// (the batch is a prefix-durable sequence of atomic records, as in Prometheus).
     /// Requires a prior `replay()` (a programmer error otherwise).
     public func log(_ records: [WALRecord]) throws(WALError) {
-        if records.isEmpty { return }
+        try log(records: records.count) { i, buf in records[i].encode(into: &buf) }
+    }
+
+    /// `log` for payloads encoded straight into the write buffer: `encode(i, &buf)` appends the
+    /// payload of record `i` of `count` (the bytes `WALRecord.encode` would append), so a
+    /// caller holding its samples in another shape builds no `WALRecord` arrays. Same frames,
+    /// same durability.
+    func log(records count: Int, _ encode: (Int, inout [UInt8]) -> Void) throws(WALError) {
+        if count == 0 { return }
         try state.withLock { (s: inout State) throws(WALError) in
             guard !s.isClosed else { throw .closed(directory: directory) }
             precondition(s.isReplayed, "WAL.log before WAL.replay: the log must be read (and repaired) first")
+            // Taken out of the state, so that they are unique and keep their memory (a copy
+            // left behind would make `removeAll(keepingCapacity:)` allocate afresh every call).
             var buf = s.buffer
             var ends = s.frameEnds
+            s.buffer = []
+            s.frameEnds = []
             buf.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             defer {
                 // Keep the capacity for the next call, but not a huge one-off batch.
                 if buf.capacity <= 16 << 20 { s.buffer = buf; s.frameEnds = ends }
             }
-            for r in records {
-                let size = Frame.append(r, to: &buf)
+            for i in 0..<count {
+                let size = Frame.append(to: &buf) { encode(i, &$0) }
                 guard size <= segmentSize else {
                     throw .recordTooLarge(path: s.writer!.path, bytes: size, segmentSize: segmentSize)
                 }

@@ -21,29 +21,57 @@ extension WALRecord {
     func encode(into buf: inout [UInt8]) {
         switch self {
         case .series(let series):
-            buf.append(WALRecordType.series.rawValue)
-            for s in series {
-                WALPayloadWriter.putUvarint(&buf, s.ref)
-                WALPayloadWriter.putUvarint(&buf, UInt64(s.labels.count))
-                for l in s.labels.pairs {
-                    WALPayloadWriter.putString(&buf, l.name)
-                    WALPayloadWriter.putString(&buf, l.value)
-                }
-            }
+            WALRecord.encodeSeries(count: series.count, into: &buf) { series[$0] }
         case .samples(let samples):
-            buf.append(WALRecordType.samples.rawValue)
-            guard let first = samples.first else { return }
-            buf.reserveCapacity(buf.count + 20 + samples.count * 14)
-            WALPayloadWriter.putUvarint(&buf, first.ref)
-            WALPayloadWriter.putVarint(&buf, first.t)
-            var prevRef = first.ref
-            for s in samples {
-                WALPayloadWriter.putVarint(&buf, Int64(bitPattern: s.ref &- prevRef))
-                WALPayloadWriter.putVarint(&buf, s.t &- first.t)
-                withUnsafeBytes(of: s.v.bitPattern.littleEndian) { buf.append(contentsOf: $0) }
-                prevRef = s.ref
+            samples.withUnsafeBufferPointer { p in
+                WALRecord.encodeSamples(count: p.count, into: &buf) { p[$0] }
             }
         }
+    }
+
+    /// Appends a series record's payload; `item(i)` is its i-th series.
+    @inline(__always)
+    static func encodeSeries(count: Int, into buf: inout [UInt8], _ item: (Int) -> (ref: UInt64, labels: Labels)) {
+        buf.append(WALRecordType.series.rawValue)
+        for i in 0..<count {
+            let s = item(i)
+            WALPayloadWriter.putUvarint(&buf, s.ref)
+            WALPayloadWriter.putUvarint(&buf, UInt64(s.labels.count))
+            for l in s.labels.pairs {
+                WALPayloadWriter.putString(&buf, l.name)
+                WALPayloadWriter.putString(&buf, l.value)
+            }
+        }
+    }
+
+    /// Appends a samples record's payload; `item(i)` is its i-th sample. The bytes go through a
+    /// pointer into room made for the longest encoding (10 + 10 + 8 bytes per sample), then
+    /// the unused tail is cut: no capacity check per byte.
+    @inline(__always)
+    static func encodeSamples(count n: Int, into buf: inout [UInt8], _ item: (Int) -> (ref: UInt64, t: Int64, v: Double)) {
+        buf.append(WALRecordType.samples.rawValue)
+        guard n > 0 else { return }
+        let first = item(0)
+        let start = buf.count
+        let room = 20 + n * 28
+        buf.append(contentsOf: repeatElement(0, count: room))
+        let used = buf.withUnsafeMutableBufferPointer { b -> Int in
+            let p0 = b.baseAddress.unsafelyUnwrapped + start
+            var p = p0
+            p = WALPayloadWriter.storeUvarint(p, first.ref)
+            p = WALPayloadWriter.storeVarint(p, first.t)
+            var prevRef = first.ref
+            for i in 0..<n {
+                let s = item(i)
+                p = WALPayloadWriter.storeVarint(p, Int64(bitPattern: s.ref &- prevRef))
+                p = WALPayloadWriter.storeVarint(p, s.t &- first.t)
+                UnsafeMutableRawPointer(p).storeBytes(of: s.v.bitPattern.littleEndian, as: UInt64.self)
+                p += 8
+                prevRef = s.ref
+            }
+            return p - p0
+        }
+        buf.removeLast(room - used)
     }
 
     /// Parses one payload. Never traps on malformed input.
@@ -105,6 +133,25 @@ enum WALPayloadWriter {
     @inline(__always)
     static func putVarint(_ buf: inout [UInt8], _ v: Int64) {
         putUvarint(&buf, UInt64(bitPattern: (v << 1) ^ (v >> 63)))
+    }
+
+    /// `putUvarint` into memory with room for 10 bytes; returns the position after the varint.
+    /// (Not an overload of it: `&buf` would convert to the pointer and pick this one.)
+    @inline(__always)
+    static func storeUvarint(_ p: UnsafeMutablePointer<UInt8>, _ v: UInt64) -> UnsafeMutablePointer<UInt8> {
+        var v = v, p = p
+        while v >= 0x80 {
+            p.pointee = UInt8(truncatingIfNeeded: v) | 0x80
+            p += 1
+            v >>= 7
+        }
+        p.pointee = UInt8(v)
+        return p + 1
+    }
+
+    @inline(__always)
+    static func storeVarint(_ p: UnsafeMutablePointer<UInt8>, _ v: Int64) -> UnsafeMutablePointer<UInt8> {
+        storeUvarint(p, UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
 
     static func putString(_ buf: inout [UInt8], _ s: String) {

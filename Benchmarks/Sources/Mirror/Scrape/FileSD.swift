@@ -1,0 +1,1 @@
+../../../../Sources/Scrape/FileSD.swift

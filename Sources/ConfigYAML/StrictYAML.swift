@@ -25,6 +25,9 @@ public struct YAMLUnmarshalErrors: Error, CustomStringConvertible, Sendable {
 public struct StrictYAML {
     public let typePrefix: String
     public private(set) var errors: [String] = []
+    /// Prefix duration errors with `line N: `. Off by default: promtool prints rule and test
+    /// file duration errors without a line, and their messages must match it.
+    public var durationErrorsHaveLine = false
 
     public init(typePrefix: String) { self.typePrefix = typePrefix }
 
@@ -144,7 +147,7 @@ public struct StrictYAML {
     public mutating func duration(_ n: Node) throws -> Int64 {
         let s = string(n)
         do { return try PromDuration.parse(s) } catch let e as DurationError {
-            throw YAMLAbort(description: e.description)
+            throw YAMLAbort(description: durationErrorsHaveLine ? "line \(Self.line(n)): \(e.description)" : e.description)
         }
     }
 

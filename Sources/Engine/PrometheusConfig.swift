@@ -59,20 +59,26 @@ public struct PrometheusConfig: Sendable {
         c.original = text
         guard let root = try StrictYAML.compose(text) else { return c }
         var y = StrictYAML(typePrefix: "config")
+        // Prometheus names no line for a bad duration; Klaxon adds one, as for its other errors.
+        y.durationErrorsHaveLine = true
         let known = Set(["global", "scrape_configs", "rule_files", "alerting"]).union(unsupportedSections)
         let fields = y.fields(root, type: "plain", known: known) ?? []
-        for (k, v) in fields where unsupportedSections.contains(k) {
-            throw ConfigError(file: "", message: "line \(StrictYAML.line(v)): \(k) is not supported by Klaxon yet; remove the section to run this config")
+        for (k, _) in fields where unsupportedSections.contains(k) {
+            throw ConfigError(file: "", message: "line \(keyLine(root, k)): \(k) is not supported by Klaxon yet; remove the section to run this config")
         }
         var defaults = ScrapeDefaults()
         var timeoutSet = false
+        var timeoutLine = 0
         if let g = fields.first(where: { $0.key == "global" })?.value {
             let gk: Set<String> = ["scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels",
                                    "query_log_file", "body_size_limit", "sample_limit", "label_limit"]
             for (k, v) in y.fields(g, type: "GlobalConfig", known: gk) ?? [] {
                 switch k {
                 case "scrape_interval": c.scrapeInterval = try y.duration(v)
-                case "scrape_timeout": c.scrapeTimeout = try y.duration(v); timeoutSet = true
+                case "scrape_timeout":
+                    c.scrapeTimeout = try y.duration(v)
+                    timeoutSet = true
+                    timeoutLine = StrictYAML.line(v)
                 case "evaluation_interval": c.evaluationInterval = try y.duration(v)
                 case "external_labels":
                     let m = y.stringMap(v) ?? [:]
@@ -86,7 +92,7 @@ public struct PrometheusConfig: Sendable {
             // As Prometheus: an unset timeout shrinks to a shorter interval; a set one may not exceed it.
             if !timeoutSet && c.scrapeTimeout > c.scrapeInterval { c.scrapeTimeout = c.scrapeInterval }
             if c.scrapeTimeout > c.scrapeInterval {
-                throw ConfigError(file: "", message: "global scrape timeout greater than scrape interval")
+                throw ConfigError(file: "", message: "line \(timeoutLine): global scrape timeout greater than scrape interval")
             }
         }
         defaults.interval = c.scrapeInterval
@@ -129,6 +135,12 @@ public struct PrometheusConfig: Sendable {
         }
         try y.finish()
         return c
+    }
+
+    /// The line of a top-level key (the key itself, not its value, which may start lines later).
+    static func keyLine(_ root: Node, _ key: String) -> Int {
+        if case .mapping(let m) = root, let k = m.keys.first(where: { $0.scalar?.string == key }) { return StrictYAML.line(k) }
+        return 0
     }
 }
 

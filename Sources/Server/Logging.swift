@@ -69,10 +69,16 @@ public struct KlaxonLogHandler: LogHandler {
         var fields: [(String, String)] = [("ts", ts), ("level", lvl), ("component", label), ("msg", message.description)]
         let all = metadata.merging(extra ?? [:]) { $1 }
         for k in all.keys.sorted() { fields.append((k, "\(all[k]!)")) }
-        switch format {
-        case .logfmt: LogOutput.writeLine(Logfmt.format(fields))
-        case .json:
-            LogOutput.writeLine("{" + fields.map { JSONWriter.quote($0.0) + ":" + JSONWriter.quote($0.1) }.joined(separator: ",") + "}")
+        LogOutput.writeLine(format.line(fields))
+    }
+}
+
+extension KlaxonLogHandler.Format {
+    /// One log line of `fields`, in order: logfmt pairs or a flat JSON object of strings.
+    public func line(_ fields: [(String, String)]) -> String {
+        switch self {
+        case .logfmt: Logfmt.format(fields)
+        case .json: "{" + fields.map { JSONWriter.quote($0.0) + ":" + JSONWriter.quote($0.1) }.joined(separator: ",") + "}"
         }
     }
 }

@@ -24,6 +24,8 @@ public struct APIDependencies: Sendable {
     /// Wall time in ms: the default `time` of instant queries.
     public var now: @Sendable () -> Int64
     public var targets: @Sendable () -> [TargetStatus]
+    /// Targets relabeling dropped (`droppedTargets`), e.g. `{ scrape.status.dropped }`.
+    public var droppedTargets: @Sendable () -> [DroppedTarget]
     public var ruleGroups: @Sendable () -> [RuleGroupHealth]
     /// The config file as read (`/api/v1/status/config`).
     public var configYAML: @Sendable () -> String
@@ -46,11 +48,13 @@ public struct APIDependencies: Sendable {
                 flags: @escaping @Sendable () -> [String: String] = { [:] },
                 reload: @escaping @Sendable () async throws -> Void = {},
                 isReady: @escaping @Sendable () -> Bool = { true },
-                selfMetrics: @escaping @Sendable () -> String = { "" }) {
+                selfMetrics: @escaping @Sendable () -> String = { "" },
+                droppedTargets: @escaping @Sendable () -> [DroppedTarget] = { [] }) {
         self.queryable = queryable
         self.engine = engine
         self.now = now
         self.targets = targets
+        self.droppedTargets = droppedTargets
         self.ruleGroups = ruleGroups
         self.configYAML = configYAML
         self.flags = flags
@@ -325,7 +329,16 @@ public struct PrometheusAPI: Sendable {
                 w.raw("}")
             }
         }
-        w.raw("],\"droppedTargets\":[]}")
+        w.raw("],\"droppedTargets\":[")
+        if state.isEmpty || state == "any" || state == "dropped" {
+            for (i, t) in deps.droppedTargets().enumerated() {
+                if i > 0 { w.raw(",") }
+                w.raw("{\"discoveredLabels\":")
+                w.labels(t.discoveredLabels)
+                w.raw("}")
+            }
+        }
+        w.raw("]}")
         return w.text
     }
 }

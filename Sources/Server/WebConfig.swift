@@ -2,6 +2,7 @@ import ConfigYAML
 import Foundation
 import HummingbirdBcrypt
 import Synchronization
+import Yams
 
 /// `--web.config.file`, in the format of Prometheus' exporter-toolkit: `basic_auth_users` (bcrypt
 /// hashes), `tls_server_config` and `http_server_config.headers`.
@@ -78,20 +79,29 @@ public struct WebConfig: Sendable, Equatable {
             default:
                 var certFile = "", keyFile = ""
                 var tls = TLS(certFile: "", keyFile: "")
+                // Errors about the section as a whole name the `tls_server_config:` line.
+                let section = keyLine(root, k)
+                var caLine = section, authLine = section
                 let known: Set<String> = ["cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version"]
                 for (tk, tv) in y.fields(v, type: "TLSConfig", known: known.union(unsupportedTLS)) ?? [] {
                     switch tk {
                     case "cert_file": certFile = y.string(tv)
                     case "key_file": keyFile = y.string(tv)
-                    case "client_ca_file": tls.clientCAFile = y.string(tv)
+                    case "client_ca_file":
+                        tls.clientCAFile = y.string(tv)
+                        caLine = StrictYAML.line(tv)
                     case "client_auth_type":
                         let t = y.string(tv)
                         guard ["NoClientCert", "RequireAndVerifyClientCert"].contains(t) else {
                             throw WebConfigError("line \(StrictYAML.line(tv)): client_auth_type \(t) is not supported by Klaxon (NoClientCert or RequireAndVerifyClientCert)")
                         }
                         tls.clientAuthType = t
+                        authLine = StrictYAML.line(tv)
                     case "min_version":
                         let t = y.string(tv)
+                        if ["TLS10", "TLS11"].contains(t) {
+                            throw WebConfigError("line \(StrictYAML.line(tv)): min_version \(t) is not supported by Klaxon (TLS12 or TLS13)")
+                        }
                         guard ["TLS12", "TLS13"].contains(t) else {
                             throw WebConfigError("line \(StrictYAML.line(tv)): unknown TLS version: \(t)")
                         }
@@ -100,11 +110,15 @@ public struct WebConfig: Sendable, Equatable {
                         throw WebConfigError("line \(StrictYAML.line(tv)): tls_server_config: \(tk) is not supported by Klaxon")
                     }
                 }
-                if certFile.isEmpty && keyFile.isEmpty { continue }
-                guard !certFile.isEmpty else { throw WebConfigError("missing cert_file") }
-                guard !keyFile.isEmpty else { throw WebConfigError("missing key_file") }
+                if certFile.isEmpty && keyFile.isEmpty && tls.clientCAFile == nil { continue }
+                guard !certFile.isEmpty else { throw WebConfigError("line \(section): missing cert_file") }
+                guard !keyFile.isEmpty else { throw WebConfigError("line \(section): missing key_file") }
                 if tls.clientAuthType == "RequireAndVerifyClientCert" && tls.clientCAFile == nil {
-                    throw WebConfigError("client_ca_file is required for client_auth_type RequireAndVerifyClientCert")
+                    throw WebConfigError("line \(authLine): client_ca_file is required for client_auth_type RequireAndVerifyClientCert")
+                }
+                // As exporter-toolkit: CAs without a policy that checks client certificates would be ignored.
+                if tls.clientCAFile != nil && tls.clientAuthType == "NoClientCert" {
+                    throw WebConfigError("line \(caLine): client_ca_file is set but client_auth_type is NoClientCert; set client_auth_type: RequireAndVerifyClientCert")
                 }
                 tls.certFile = certFile
                 tls.keyFile = keyFile
@@ -113,6 +127,12 @@ public struct WebConfig: Sendable, Equatable {
         }
         try y.finish()
         return c
+    }
+
+    /// The line of a top-level key (its value may start on a later line).
+    static func keyLine(_ root: Node, _ key: String) -> Int {
+        if case .mapping(let m) = root, let k = m.keys.first(where: { $0.scalar?.string == key }) { return StrictYAML.line(k) }
+        return 0
     }
 }
 

@@ -95,7 +95,7 @@ import Testing
         // The guide's intent, spelled out.
         #expect(Self.klaxonTest("alertmanager.yml", ["severity=critical", "component=billing"]).stdout == "pagerduty,finance-team\n")
         #expect(Self.klaxonTest("alertmanager.yml", ["severity=critical"]).stdout == "pagerduty\n")
-        #expect(Self.klaxonTest("alertmanager.yml", ["severity=warning", "component=billing"]).stdout == "slack\n")
+        #expect(Self.klaxonTest("alertmanager.yml", ["severity=warning", "component=billing"]).stdout == "finance-team,slack\n")
         #expect(Self.klaxonTest("alertmanager.yml", ["component=billing"]).stdout == "finance-team\n")
         #expect(Self.klaxonTest("alertmanager.yml", ["severity=info"]).stdout == "default\n")
     }

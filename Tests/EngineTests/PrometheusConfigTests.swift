@@ -54,13 +54,18 @@ import Testing
     }
 
     static let bad: [(String, String)] = [
-        ("global:\n  scrape_interval: 1s\n  scrape_timeout: 2s\n", "global scrape timeout greater than scrape interval"),
+        ("global:\n  scrape_interval: 1s\n  scrape_timeout: 2s\n", "line 3: global scrape timeout greater than scrape interval"),
+        ("global:\n  scrape_timeout: 2s\n  scrape_interval: 1s\n", "line 2: global scrape timeout greater than scrape interval"),
         ("scrape_configs:\n  - job_name: a\n    bogus: 1\n", "yaml: unmarshal errors:\n  line 3: field bogus not found in type config.ScrapeConfig"),
-        ("remote_write:\n  - url: http://x\n", "line 2: remote_write is not supported by Klaxon yet; remove the section to run this config"),
+        ("remote_write:\n  - url: http://x\n", "line 1: remote_write is not supported by Klaxon yet; remove the section to run this config"),
         ("scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: []\n", "line 3: kubernetes_sd_configs in scrape_configs is not supported by Klaxon (supported: static_configs, file_sd_configs, basic_auth, bearer_token, tls_config, proxy_url)"),
         ("scrape_configs:\n  - job_name: a\n  - job_name: a\n", "line 3: found multiple scrape configs with job name \"a\""),
         ("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n", "line 2: scrape timeout greater than scrape interval for scrape config with job name \"a\""),
-        ("global:\n  scrape_interval: 5x\n", "not a valid duration string: \"5x\""),
+        ("global:\n  scrape_interval: 1s\nstorage:\n\n  tsdb: {}\n", "line 3: storage is not supported by Klaxon yet; remove the section to run this config"),
+        ("global:\n  scrape_interval: 5x\n", "line 2: not a valid duration string: \"5x\""),
+        ("global:\n  evaluation_interval: 1m\n  scrape_timeout: 1y2\n", "line 3: not a valid duration string: \"1y2\""),
+        ("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: soon\n", "line 4: not a valid duration string: \"soon\""),
+        ("scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [x.json]\n        refresh_interval: 1q\n", "line 5: not a valid duration string: \"1q\""),
         ("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: hashmod\n        target_label: x\n", "line 4: relabel configuration for hashmod requires non-zero modulus"),
     ]
 

@@ -40,6 +40,38 @@ import Testing
         #expect(throws: WebConfigError.self) { try WebConfig.parse("tls_server_config:\n  cert_file: a\n") }
     }
 
+    static let badTLS: [(String, String)] = [
+        ("basic_auth_users: {}\ntls_server_config:\n  key_file: b\n", "line 2: missing cert_file"),
+        ("tls_server_config:\n  cert_file: a\n", "line 1: missing key_file"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert\n",
+         "line 4: client_ca_file is required for client_auth_type RequireAndVerifyClientCert"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: ca.pem\n",
+         "line 4: client_ca_file is set but client_auth_type is NoClientCert; set client_auth_type: RequireAndVerifyClientCert"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: NoClientCert\n  client_ca_file: ca.pem\n",
+         "line 5: client_ca_file is set but client_auth_type is NoClientCert; set client_auth_type: RequireAndVerifyClientCert"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS10\n",
+         "line 4: min_version TLS10 is not supported by Klaxon (TLS12 or TLS13)"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS11\n",
+         "line 4: min_version TLS11 is not supported by Klaxon (TLS12 or TLS13)"),
+        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: SSL3\n", "line 4: unknown TLS version: SSL3"),
+    ]
+
+    @Test(arguments: badTLS)
+    func tlsErrorsNameTheLine(_ text: String, _ message: String) {
+        do {
+            _ = try WebConfig.parse(text)
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect("\(error)" == message)
+        }
+    }
+
+    @Test func clientCAWithVerificationIsAccepted() throws {
+        let c = try WebConfig.parse("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n")
+        #expect(c.tls?.clientCAFile == "ca.pem")
+        #expect(c.tls?.clientAuthType == "RequireAndVerifyClientCert")
+    }
+
     @Test func basicAuthAcceptsOnlyTheRightPassword() {
         let auth = BasicAuthenticator(users: ["alice": Self.hunter2, "bob": Self.horse])
         #expect(auth.allows(authorization: basic("alice", "hunter2")))

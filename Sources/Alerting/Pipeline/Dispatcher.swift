@@ -46,26 +46,31 @@ public actor Dispatcher {
     private let wake = WakeSignal()
     /// Last persistence error, for logs and `/-/ready`-style checks.
     public private(set) var lastPersistenceError: String?
+    /// Told of every failed silence/nflog write (`what` is "silences" or "nflog"), so it gets logged.
+    private let onPersistenceError: @Sendable (_ what: String, _ error: String) -> Void
 
     public init(core: AlertmanagerCore, sender: any NotificationSender, clock: any PipelineClock = SystemPipelineClock(),
-                storage: PipelineStorage? = nil) {
+                storage: PipelineStorage? = nil,
+                onPersistenceError: @escaping @Sendable (_ what: String, _ error: String) -> Void = { _, _ in }) {
         self.core = core
         self.sender = sender
         self.clock = clock
         self.storage = storage
+        self.onPersistenceError = onPersistenceError
     }
 
     /// A dispatcher whose silences and notification log are restored from `storage` (missing
     /// files = first start).
     public static func restoring(config: AlertmanagerConfig, sender: any NotificationSender,
                                  clock: any PipelineClock = SystemPipelineClock(), storage: PipelineStorage,
-                                 silences: Silences = Silences()) throws -> Dispatcher {
+                                 silences: Silences = Silences(),
+                                 onPersistenceError: @escaping @Sendable (_ what: String, _ error: String) -> Void = { _, _ in }) throws -> Dispatcher {
         var s = silences
         var log = NotificationLog()
         if let d = try storage.silences?.read() { try s.restore(from: d) }
         if let d = try storage.notificationLog?.read() { try log.restore(from: d) }
         let core = AlertmanagerCore(config: config, now: clock.now(), silences: s, notificationLog: log)
-        return Dispatcher(core: core, sender: sender, clock: clock, storage: storage)
+        return Dispatcher(core: core, sender: sender, clock: clock, storage: storage, onPersistenceError: onPersistenceError)
     }
 
     /// Ingests alerts at `clock.now()`; returns the validation errors (the valid ones are stored).
@@ -187,12 +192,17 @@ public actor Dispatcher {
 
     private func persistSilences() {
         guard let f = storage?.silences else { return }
-        do { try f.write(core.silences.snapshot()) } catch { lastPersistenceError = "\(error)" }
+        do { try f.write(core.silences.snapshot()) } catch { persistenceFailed("silences", error) }
     }
 
     private func persistNotificationLog() {
         guard let f = storage?.notificationLog else { return }
-        do { try f.write(core.notificationLog.snapshot()) } catch { lastPersistenceError = "\(error)" }
+        do { try f.write(core.notificationLog.snapshot()) } catch { persistenceFailed("nflog", error) }
+    }
+
+    private func persistenceFailed(_ what: String, _ error: any Error) {
+        lastPersistenceError = "\(error)"
+        onPersistenceError(what, "\(error)")
     }
 }
 

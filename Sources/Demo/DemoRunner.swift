@@ -228,7 +228,9 @@ public final class DemoRunner: Sendable {
         do {
             let dir = URL(fileURLWithPath: o.alertmanagerConfigFile).deletingLastPathComponent().path
             notifiers = try ReceiverNotifiers.make(config: am, templateDirectory: dir)
-            let sender = ReceiverNotificationSender(notifiers: notifiers, externalURL: apiURL) { n, result in
+            // Retries wait on the demo's clock, so a dead --webhook costs simulated, not wall, time.
+            let sender = ReceiverNotificationSender(notifiers: notifiers, retrier: Retrier(sleeper: ScaledSleeper(speed: o.speed)),
+                                                    externalURL: apiURL) { n, result in
                 live.deliveries.record(n, result, at: n.timestamp)
             }
             pipeline = try SimulatedPipeline(ruleFiles: o.ruleFiles,

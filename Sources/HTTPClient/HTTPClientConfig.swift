@@ -26,6 +26,9 @@ public struct HTTPClientConfig: Sendable {
     }
 
     public var basicAuth: BasicAuth?
+    /// The scheme of the `Authorization` header sent with `bearerToken`/`bearerTokenFile`
+    /// (`authorization.type`); `Bearer` unless configured otherwise.
+    public var authorizationType: String = "Bearer"
     /// Sent as `Authorization: Bearer …` (`bearer_token`).
     public var bearerToken: Secret?
     /// A file holding the bearer token (`bearer_token_file`), read at each request and
@@ -48,8 +51,10 @@ public struct HTTPClientConfig: Sendable {
         proxyURL: String? = nil,
         tls: TLSConfig = TLSConfig(),
         followRedirects: Bool = true,
-        userAgent: String = "Klaxon"
+        userAgent: String = "Klaxon",
+        authorizationType: String = "Bearer"
     ) {
+        self.authorizationType = authorizationType
         self.basicAuth = basicAuth
         self.bearerToken = bearerToken
         self.bearerTokenFile = bearerTokenFile
@@ -73,3 +78,7 @@ public struct HTTPClientConfig: Sendable {
         try tls.validate()
     }
 }
+
+/// `HTTPClientConfig` under a second name, for modules that declare their own
+/// `HTTPClientConfig` (Alerting's parsed `http_config`) and so cannot name this one.
+public typealias CurlClientConfig = HTTPClientConfig

@@ -14,14 +14,19 @@ public struct TLSConfig: Sendable, Hashable, Codable {
     public var serverName: String?
     /// Accepts any certificate and any host name (`insecure_skip_verify`).
     public var insecureSkipVerify: Bool
+    /// The oldest TLS version accepted (`min_version`: `TLS10`, `TLS11`, `TLS12`, `TLS13`);
+    /// `nil` leaves libcurl's default.
+    public var minVersion: String?
 
     public init(
         caFile: String? = nil,
         certFile: String? = nil,
         keyFile: String? = nil,
         serverName: String? = nil,
-        insecureSkipVerify: Bool = false
+        insecureSkipVerify: Bool = false,
+        minVersion: String? = nil
     ) {
+        self.minVersion = minVersion
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile
@@ -35,6 +40,7 @@ public struct TLSConfig: Sendable, Hashable, Codable {
         case keyFile = "key_file"
         case serverName = "server_name"
         case insecureSkipVerify = "insecure_skip_verify"
+        case minVersion = "min_version"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +50,7 @@ public struct TLSConfig: Sendable, Hashable, Codable {
         keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
         serverName = try c.decodeIfPresent(String.self, forKey: .serverName)
         insecureSkipVerify = try c.decodeIfPresent(Bool.self, forKey: .insecureSkipVerify) ?? false
+        minVersion = try c.decodeIfPresent(String.self, forKey: .minVersion)
     }
 
     /// Prometheus' checks: a certificate needs its key and a key its certificate.
@@ -53,6 +60,9 @@ public struct TLSConfig: Sendable, Hashable, Codable {
         }
         if keyFile != nil && certFile == nil {
             throw .init("exactly one of cert or cert_file must be configured when a client key is configured")
+        }
+        if let v = minVersion, !["TLS10", "TLS11", "TLS12", "TLS13"].contains(v) {
+            throw .init("unknown TLS version: \(v)")
         }
     }
 }

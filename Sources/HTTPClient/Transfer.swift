@@ -135,10 +135,10 @@ final class Transfer: @unchecked Sendable {
             try set(CURLOPT_USERNAME, basic.username)
             try set(CURLOPT_PASSWORD, password)
         } else if let token = config.bearerToken {
-            headerLines.append("Authorization: Bearer \(token.revealed)")
+            headerLines.append("Authorization: \(config.authorizationType) \(token.revealed)")
         } else if let file = config.bearerTokenFile {
             let token = try readSecretFile(file, what: "bearer_token_file")
-            headerLines.append("Authorization: Bearer \(token)")
+            headerLines.append("Authorization: \(config.authorizationType) \(token)")
         }
         for (name, value) in request.headers {
             // curl removes a header given as "Name:" and sends an empty one as "Name;".
@@ -190,6 +190,17 @@ final class Transfer: @unchecked Sendable {
         if let ca = tls.caFile { try set(CURLOPT_CAINFO, ca) }
         if let cert = tls.certFile { try set(CURLOPT_SSLCERT, cert) }
         if let key = tls.keyFile { try set(CURLOPT_SSLKEY, key) }
+        if let v = tls.minVersion {
+            let version: Int
+            switch v {
+            case "TLS10": version = Int(CURL_SSLVERSION_TLSv1_0)
+            case "TLS11": version = Int(CURL_SSLVERSION_TLSv1_1)
+            case "TLS12": version = Int(CURL_SSLVERSION_TLSv1_2)
+            case "TLS13": version = Int(CURL_SSLVERSION_TLSv1_3)
+            default: throw .invalidRequest(url: redacted, reason: "unknown TLS version: \(v)")
+            }
+            try set(CURLOPT_SSLVERSION, version)
+        }
         if tls.insecureSkipVerify {
             try set(CURLOPT_SSL_VERIFYPEER, 0)
             try set(CURLOPT_SSL_VERIFYHOST, 0)

@@ -41,6 +41,13 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("web.max-request-body-bytes"), help: "Largest HTTP request body accepted.")
     var maxBodyBytes = 1 << 20
 
+    @Option(name: .customLong("query.timeout"), help: "Maximum time a query may take before being aborted.")
+    var queryTimeout = "2m"
+
+    @Option(name: .customLong("query.max-samples"),
+            help: "Maximum number of samples a single query can load into memory.")
+    var queryMaxSamples = 50_000_000
+
     @Option(name: .customLong("alertmanager.config.file"),
             help: "Alertmanager configuration file: route and deliver alerts through its receivers (default: log them).")
     var alertmanagerConfigFile: String?
@@ -66,6 +73,10 @@ struct Run: ParsableCommand {
             throw ValidationError("--web.listen-address must be host:port, not \(listenAddress)")
         }
         _ = try PromDuration.parse(retentionTime)
+        guard let t = try? PromDuration.parse(queryTimeout), t > 0 else {
+            throw ValidationError("--query.timeout must be a positive duration such as 2m, not \(queryTimeout)")
+        }
+        guard queryMaxSamples > 0 else { throw ValidationError("--query.max-samples must be positive") }
     }
 
     static func splitHostPort(_ s: String) -> (String, Int)? {
@@ -91,6 +102,7 @@ struct RunSettings: Sendable {
     var listenAddress: String
     var externalURL: String
     var maxBodyBytes: Int
+    var engineOptions: EngineOptions
     var alertmanagerConfigFile: String?
     var webConfigFile: String?
     var logFormat: KlaxonLogHandler.Format
@@ -108,6 +120,9 @@ struct RunSettings: Sendable {
         while ext.hasSuffix("/") { ext.removeLast() }
         externalURL = ext
         maxBodyBytes = c.maxBodyBytes
+        engineOptions = EngineOptions()
+        engineOptions.timeout = .milliseconds((try? PromDuration.parse(c.queryTimeout)) ?? 120_000)
+        engineOptions.maxSamples = c.queryMaxSamples
         alertmanagerConfigFile = c.alertmanagerConfigFile
         webConfigFile = c.webConfigFile
         logFormat = KlaxonLogHandler.Format(rawValue: c.logFormat)!
@@ -116,6 +131,7 @@ struct RunSettings: Sendable {
             "config.file": c.configFile, "storage.tsdb.path": c.storagePath,
             "storage.tsdb.retention.time": c.retentionTime, "web.listen-address": c.listenAddress,
             "web.external-url": c.externalURL ?? "", "web.max-request-body-bytes": String(c.maxBodyBytes),
+            "query.timeout": c.queryTimeout, "query.max-samples": String(c.queryMaxSamples),
             "alertmanager.config.file": c.alertmanagerConfigFile ?? "", "web.config.file": c.webConfigFile ?? "", "log.format": c.logFormat,
             "log.level": c.logLevel,
         ]
@@ -131,7 +147,11 @@ struct RunSettings: Sendable {
         logger.info("Starting Klaxon", metadata: ["version": "\(BuildInfo().version)"])
 
         // Check the config before touching storage, so a typo fails fast.
-        do { _ = try PrometheusConfig.load(path: configFile) } catch {
+        var engineOptions = self.engineOptions
+        do {
+            // Subqueries without a step use the global evaluation interval, as in Prometheus.
+            engineOptions.defaultSubqueryStep = try PrometheusConfig.load(path: configFile).evaluationInterval
+        } catch {
             logger.error("Error loading config", metadata: ["err": "\(error)"])
             return 1
         }
@@ -166,7 +186,8 @@ struct RunSettings: Sendable {
             return 1
         }
         let appendable = CountingAppendable(db)
-        let scrape = ScrapeManager(fetcher: fetcher, storage: appendable, clock: clock)
+        let scrape = ScrapeManager(fetcher: fetcher, storage: appendable, clock: clock,
+                                   onError: { Logger(label: "scrape").error("\($0)") }, onDebug: { Logger(label: "scrape").debug("\($0)") })
         // The Alertmanager pipeline always runs, so the API v2 works; without
         // --alertmanager.config.file its built-in config has no integrations and alerts are logged.
         let amLogger = Logger(label: "alertmanager")
@@ -186,7 +207,7 @@ struct RunSettings: Sendable {
         let makeSender: @Sendable (AlertmanagerConfig, String?) throws -> ReceiverNotificationSender = { [externalURL] config, file in
             let dir = file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "."
             let templates = try NotificationTemplates(globs: config.templates, relativeTo: dir)
-            let notifiers = ReceiverNotifiers(config: config, templates: templates, client: notifyClient)
+            let notifiers = try ReceiverNotifiers(config: config, templates: templates)
             return ReceiverNotificationSender(notifiers: notifiers, retrier: Retrier(log: { amLogger.warning("\($0)") }),
                                               externalURL: externalURL) { n, result in
                 deliveryHistory.record(n, result, at: clock.now())
@@ -208,7 +229,8 @@ struct RunSettings: Sendable {
         do {
             sender = ReloadableNotificationSender(try makeSender(amConfig, alertmanagerConfigFile))
             try FileManager.default.createDirectory(atPath: amDir, withIntermediateDirectories: true)
-            dispatcher = try Dispatcher.restoring(config: amConfig, sender: sender, storage: PipelineStorage(directory: amDir))
+            dispatcher = try Dispatcher.restoring(config: amConfig, sender: sender, storage: PipelineStorage(directory: amDir),
+                                                  onPersistenceError: { amLogger.error("Writing state failed", metadata: ["state": "\($0)", "err": "\($1)"]) })
             amLogger.info("Alertmanager pipeline started",
                           metadata: ["file": "\(alertmanagerConfigFile ?? "<built-in>")", "receivers": "\(amConfig.receivers.count)"])
         } catch {
@@ -225,7 +247,7 @@ struct RunSettings: Sendable {
         // Klaxon's own pipeline, plus any Alertmanagers named in prometheus.yml's `alerting` section.
         let remoteAlertmanagers = RemoteAlertmanagers(client: notifyClient, logger: Logger(label: "notifier"))
         let sink: any AlertSink = TeeAlertSink(sinks: alertmanagerConfigFile == nil
-            ? [LoggingAlertSink(), pipelineSink, remoteAlertmanagers] : [pipelineSink, remoteAlertmanagers])
+            ? [LoggingAlertSink(format: logFormat), pipelineSink, remoteAlertmanagers] : [pipelineSink, remoteAlertmanagers])
         var amReload: AlertmanagerReload?
         if let am = alertmanagerConfigFile {
             amReload = AlertmanagerReload {
@@ -239,7 +261,7 @@ struct RunSettings: Sendable {
                 }
             }
         }
-        let engine = Engine()
+        let engine = Engine(options: engineOptions)
         let rules = RuleManager(options: RuleManagerOptions(externalURL: externalURL),
                                 querier: EngineQuerier(engine: engine, store: db), queryable: db,
                                 storage: appendable, sink: sink)
@@ -250,6 +272,7 @@ struct RunSettings: Sendable {
             remoteAlertmanagers.setURLs(reloader.current?.alertmanagerURLs ?? [])
         } catch {
             notifyClient.shutdown()
+            sender.shutdown()
             fetcher.shutdown()
             db.close()
             return 1
@@ -266,7 +289,7 @@ struct RunSettings: Sendable {
             reload: {
                 try await reloader.reloadAll()
                 remoteAlertmanagers.setURLs(reloader.current?.alertmanagerURLs ?? [])
-            }, isReady: { true }, selfMetrics: { metrics.render() })
+            }, isReady: { true }, selfMetrics: { metrics.render() }, droppedTargets: { scrape.status.dropped })
         deps.maxBodyBytes = maxBodyBytes
         let api = PrometheusAPI(deps)
         let amAPI = AlertmanagerAPI(dispatcher: dispatcher, startTime: startTime)
@@ -287,6 +310,7 @@ struct RunSettings: Sendable {
         } catch {
             logger.error("Error loading web config", metadata: ["file": "\(webConfigFile ?? "")", "err": "\(error)"])
             notifyClient.shutdown()
+            sender.shutdown()
             fetcher.shutdown()
             db.close()
             return 1
@@ -315,6 +339,7 @@ struct RunSettings: Sendable {
             code = 1
         }
         notifyClient.shutdown()
+        sender.shutdown()
         fetcher.shutdown()
         db.close()
         logger.info("See you next time!")

@@ -34,13 +34,16 @@ extension AlertmanagerConfig {
             if p.isEmpty || p.hasPrefix("/") { return p }
             return URL(fileURLWithPath: dir).appendingPathComponent(p).standardizedFileURL.path
         }
+        func tls(_ t: inout HTTPClientConfig.TLSConfig) {
+            t.caFile = abs(t.caFile)
+            t.certFile = abs(t.certFile)
+            t.keyFile = abs(t.keyFile)
+        }
         func http(_ h: inout HTTPClientConfig) {
             h.bearerTokenFile = abs(h.bearerTokenFile)
             if let f = h.basicAuth?.passwordFile { h.basicAuth?.passwordFile = abs(f) }
             if let f = h.authorization?.credentialsFile { h.authorization?.credentialsFile = abs(f) }
-            h.tlsConfig.caFile = abs(h.tlsConfig.caFile)
-            h.tlsConfig.certFile = abs(h.tlsConfig.certFile)
-            h.tlsConfig.keyFile = abs(h.tlsConfig.keyFile)
+            tls(&h.tlsConfig)
         }
         templates = templates.map(abs)
         global.slackAPIURLFile = abs(global.slackAPIURLFile)
@@ -59,6 +62,7 @@ extension AlertmanagerConfig {
             }
             for j in receivers[i].emailConfigs.indices {
                 receivers[i].emailConfigs[j].authPasswordFile = abs(receivers[i].emailConfigs[j].authPasswordFile)
+                tls(&receivers[i].emailConfigs[j].tlsConfig)
             }
         }
     }
@@ -260,9 +264,10 @@ struct ConfigLoader {
                 }
                 h.authorization = a
             case "oauth2":
+                // Rejected rather than accepted and ignored: a receiver would be called
+                // without the token its owner configured.
                 authCount += 1
-                _ = decoder.fields(v, type: "config.OAuth2", known: ["client_id", "client_secret", "client_secret_file", "scopes",
-                                                                    "token_url", "endpoint_params", "tls_config", "proxy_url"])
+                decoder.error(v, "oauth2 is not supported by Klaxon")
             case "bearer_token": authCount += 1; h.bearerToken = Secret(decoder.string(v))
             case "bearer_token_file": authCount += 1; h.bearerTokenFile = decoder.string(v)
             case "tls_config": h.tlsConfig = decodeTLSConfig(v)
@@ -291,8 +296,15 @@ struct ConfigLoader {
             case "key_file": t.keyFile = decoder.string(v)
             case "server_name": t.serverName = decoder.string(v)
             case "insecure_skip_verify": t.insecureSkipVerify = decoder.bool(v)
-            case "min_version": t.minVersion = decoder.string(v)
-            default: _ = decoder.string(v)
+            case "min_version":
+                t.minVersion = decoder.string(v)
+                if !["TLS10", "TLS11", "TLS12", "TLS13"].contains(t.minVersion) {
+                    decoder.error(v, "unknown TLS version: \(t.minVersion)")
+                }
+            default:
+                // Inline PEM (`ca`, `cert`, `key`) would be dropped; the client reads files only.
+                _ = decoder.string(v)
+                decoder.error(v, "tls_config \(key) is not supported by Klaxon (use \(key)_file)")
             }
         }
         return t

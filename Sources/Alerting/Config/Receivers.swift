@@ -19,18 +19,18 @@ public struct Receiver: Sendable {
 }
 
 /// `http_config` (`common: config.HTTPClientConfig`), the parts the HTTP client needs.
-public struct HTTPClientConfig: Sendable {
-    public struct BasicAuth: Sendable {
+public struct HTTPClientConfig: Sendable, Hashable {
+    public struct BasicAuth: Sendable, Hashable {
         public var username = ""
         public var password: Secret?
         public var passwordFile = ""
     }
-    public struct Authorization: Sendable {
+    public struct Authorization: Sendable, Hashable {
         public var type = "Bearer"
         public var credentials: Secret?
         public var credentialsFile = ""
     }
-    public struct TLSConfig: Sendable {
+    public struct TLSConfig: Sendable, Hashable {
         public var caFile = "", certFile = "", keyFile = "", serverName = ""
         public var insecureSkipVerify = false
         public var minVersion = ""

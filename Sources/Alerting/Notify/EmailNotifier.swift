@@ -148,7 +148,8 @@ public struct EmailNotifier: Notifier {
         let hello = config.hello.isEmpty ? global.smtpHello : config.hello
         do {
             try await client.sendMail(SMTPMessage(raw: msg.data), smarthost: smarthost, from: msg.from, to: msg.to, auth: auth,
-                                      requireTLS: config.requireTLS ?? global.smtpRequireTLS, helo: hello, timeout: timeout)
+                                      requireTLS: config.requireTLS ?? global.smtpRequireTLS, helo: hello,
+                                      tls: config.tlsConfig.clientTLS, timeout: timeout)
         } catch let e as HTTPClientError {
             throw NotifyError.transport(e)
         }

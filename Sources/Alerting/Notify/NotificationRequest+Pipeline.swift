@@ -7,7 +7,7 @@ extension NotificationRequest {
                       Alert(labels: a.labels.dictionary, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.endsAt,
                             generatorURL: a.generatorURL, fingerprint: a.fingerprint.description, isResolved: a.status == .resolved)
                   },
-                  externalURL: externalURL, deadline: n.deadline)
+                  externalURL: externalURL, deadline: n.deadline, timestamp: n.timestamp)
     }
 }
 

@@ -44,9 +44,14 @@ public struct NotificationRequest: Sendable, Equatable {
     public var externalURL: String
     /// Where retries stop: the next flush, in milliseconds since the epoch. `nil` = no deadline.
     public var deadline: Int64?
+    /// When the flush that made this request ran, on the same clock as `deadline` (the
+    /// pipeline's, which may be simulated). `deadline - timestamp` is the retry budget; `nil`
+    /// means the budget starts when delivery starts, on the retrier's clock.
+    public var timestamp: Int64?
 
     public init(receiver: String, groupKey: String, groupLabels: [String: String], alerts: [Alert],
-                externalURL: String, deadline: Int64? = nil) {
+                externalURL: String, deadline: Int64? = nil, timestamp: Int64? = nil) {
+        self.timestamp = timestamp
         self.receiver = receiver
         self.groupKey = groupKey
         self.groupLabels = groupLabels

@@ -3,7 +3,10 @@ import HTTPClient
 
 /// The notifiers of every receiver integration of a loaded `AlertmanagerConfig`, keyed by
 /// receiver name and `IntegrationID` (`webhook[0]`, `slack[1]`, …) as the pipeline core names
-/// them, all sharing one `HTTPClient`.
+/// them. Each webhook, Slack and PagerDuty notifier sends through a client built from its
+/// `http_config` (the receiver's own, else `global.http_config`): one client per distinct
+/// setting, each with its own driver thread. Clients sharing one driver (`sharingDriver`)
+/// stalled scrapes, so they are not shared here either.
 public struct ReceiverNotifiers: Sendable {
     public struct Key: Hashable, Sendable {
         public var receiver: String
@@ -15,54 +18,79 @@ public struct ReceiverNotifiers: Sendable {
     }
 
     public private(set) var notifiers: [Key: any Notifier]
-    /// The client `make` created, shut down by `shutdown()`.
-    private let ownedClient: HTTPClient?
+    /// The clients the notifiers use, stopped by `shutdown()`. Dropping the last copy of
+    /// these notifiers (after a reload, once deliveries under way finish) stops them too.
+    private let clients: [HTTPClient]
 
-    /// Builds a notifier for each `*_configs` entry of each receiver. Email notifiers get the
-    /// global SMTP settings; Slack/PagerDuty/email render with `templates`.
-    public init(config: AlertmanagerConfig, templates: NotificationTemplates, client: HTTPClient) {
-        self.init(config: config, templates: templates, client: client, owned: false)
-    }
-
-    private init(config: AlertmanagerConfig, templates: NotificationTemplates, client: HTTPClient, owned: Bool) {
-        ownedClient = owned ? client : nil
+    /// Builds a notifier for each `*_configs` entry of each receiver, with a client for each
+    /// distinct `http_config`. Email notifiers get the global SMTP settings and their own
+    /// `tls_config`; Slack/PagerDuty/email render with `templates`. Throws when a client
+    /// cannot be made (an invalid `http_config`).
+    public init(config: AlertmanagerConfig, templates: NotificationTemplates) throws {
+        var pool: [HTTPClientConfig: HTTPClient] = [:]
+        func client(_ h: HTTPClientConfig, _ receiver: String, _ id: IntegrationID) throws -> HTTPClient {
+            if let c = pool[h] { return c }
+            do {
+                let c = try HTTPClient(config: h.clientConfig)
+                pool[h] = c
+                return c
+            } catch {
+                throw NotifierSetupError(message: "receiver \(receiver), \(id): http_config: \(error)")
+            }
+        }
         var map: [Key: any Notifier] = [:]
         for r in config.receivers {
             for (i, c) in r.webhookConfigs.enumerated() {
-                map[Key(receiver: r.name, integration: IntegrationID(kind: "webhook", index: i))] =
-                    WebhookNotifier(config: c, client: client)
+                let id = IntegrationID(kind: "webhook", index: i)
+                map[Key(receiver: r.name, integration: id)] = WebhookNotifier(config: c, client: try client(c.httpConfig, r.name, id))
             }
             for (i, c) in r.slackConfigs.enumerated() {
-                map[Key(receiver: r.name, integration: IntegrationID(kind: "slack", index: i))] =
-                    SlackNotifier(config: c, templates: templates, client: client)
+                let id = IntegrationID(kind: "slack", index: i)
+                map[Key(receiver: r.name, integration: id)] =
+                    SlackNotifier(config: c, templates: templates, client: try client(c.httpConfig, r.name, id))
             }
             for (i, c) in r.pagerdutyConfigs.enumerated() {
-                map[Key(receiver: r.name, integration: IntegrationID(kind: "pagerduty", index: i))] =
-                    PagerDutyNotifier(config: c, templates: templates, client: client)
+                let id = IntegrationID(kind: "pagerduty", index: i)
+                map[Key(receiver: r.name, integration: id)] =
+                    PagerDutyNotifier(config: c, templates: templates, client: try client(c.httpConfig, r.name, id))
             }
             for (i, c) in r.emailConfigs.enumerated() {
-                map[Key(receiver: r.name, integration: IntegrationID(kind: "email", index: i))] =
-                    EmailNotifier(config: c, global: config.global, templates: templates, client: client)
+                // SMTP takes its TLS settings per message; the client's own settings are unused.
+                let id = IntegrationID(kind: "email", index: i)
+                map[Key(receiver: r.name, integration: id)] =
+                    EmailNotifier(config: c, global: config.global, templates: templates, client: try client(HTTPClientConfig(), r.name, id))
             }
         }
         notifiers = map
+        clients = Array(pool.values)
     }
 
     /// Loads the config's `templates:` (relative globs against `directory`) and builds the
-    /// notifiers on one new shared `HTTPClient`; call `shutdown()` when done.
+    /// notifiers; call `shutdown()` when done.
     public static func make(config: AlertmanagerConfig, templateDirectory directory: String) throws -> ReceiverNotifiers {
         let templates = try NotificationTemplates(globs: config.templates, relativeTo: directory)
-        return ReceiverNotifiers(config: config, templates: templates, client: try HTTPClient(), owned: true)
+        return try ReceiverNotifiers(config: config, templates: templates)
     }
 
-    /// Shuts down the client `make` created (no-op for an injected client).
-    public func shutdown() { ownedClient?.shutdown() }
+    /// Stops every client: deliveries under way fail, later ones too.
+    public func shutdown() {
+        for c in clients { c.shutdown() }
+    }
+
+    /// How many clients (driver threads) the notifiers use.
+    public var clientCount: Int { clients.count }
 
     public func notifier(receiver: String, integration: IntegrationID) -> (any Notifier)? {
         notifiers[Key(receiver: receiver, integration: integration)]
     }
 
     public var count: Int { notifiers.count }
+}
+
+/// An `http_config` the HTTP client rejected, naming the receiver integration.
+public struct NotifierSetupError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
 }
 
 /// A `NotificationSender` that routes each `Notification` to the `IntegrationSender` of its

@@ -12,6 +12,10 @@ public final class ReloadableNotificationSender: NotificationSender {
     /// Installs `sender` for every later delivery.
     public func replace(with sender: ReceiverNotificationSender) { current.withLock { $0 = sender } }
 
+    /// Stops the clients of the sender now in use (process shutdown). Senders already
+    /// replaced stop their clients when their last delivery lets go of them.
+    public func shutdown() { current.withLock { $0 }.notifiers.shutdown() }
+
     public func send(_ notification: Notification) async -> DeliveryResult {
         let sender = current.withLock { $0 }
         return await sender.send(notification)

@@ -46,6 +46,23 @@ public struct ClockSleeper: Sleeper {
     public func sleep(for d: Duration) async throws { try await Task.sleep(for: d) }
 }
 
+/// The real clock run `speed` times faster, for a pipeline on a simulated clock that runs
+/// ahead of wall time (`klaxon demo --speed`): a retry budget of `group_interval` simulated
+/// time is spent in `group_interval / speed` of wall time. `now()` starts at the wall time.
+public struct ScaledSleeper: Sleeper {
+    public let speed: Double
+    private let start: Int64
+    private let wall = ClockSleeper()
+
+    public init(speed: Double) {
+        self.speed = max(speed, 1e-9)
+        start = wall.now()
+    }
+
+    public func now() -> Int64 { start + Int64((Double(wall.now() - start) * speed).rounded()) }
+    public func sleep(for d: Duration) async throws { try await wall.sleep(for: d / speed) }
+}
+
 /// Delivery counters by receiver and integration (`alertmanager_notifications_total`,
 /// `…_failed_total`, `alertmanager_notification_requests_total`,
 /// `…_failed_total`); the server exports them.
@@ -130,9 +147,15 @@ public struct Retrier: Sendable {
 
     /// Tries until delivered, a permanent error, or `n.deadline`; cancellation of the
     /// calling task stops it too.
+    ///
+    /// The deadline is on the pipeline's clock, which may be simulated (dry-run, demo) and far
+    /// from the sleeper's, so it is turned into a budget, `deadline - timestamp`, spent on the
+    /// sleeper's clock from the first attempt.
     public func deliver(_ n: NotificationRequest, via notifier: any Notifier) async -> DeliveryOutcome {
         let key = NotifyMetrics.Key(receiver: n.receiver, integration: notifier.integration)
         let name = "\(n.receiver)/\(notifier.integration)"
+        let start = sleeper.now()
+        let budget = n.deadline.map { $0 - (n.timestamp ?? start) }
         var attempt = 0
         while true {
             attempt += 1
@@ -160,8 +183,7 @@ public struct Retrier: Sendable {
             }
             log("receiver=\(name) attempt=\(attempt) msg=\"Notify attempt failed, will retry later\" err=\"\(error.message)\"")
             let w = wait(afterAttempt: attempt)
-            let now = sleeper.now()
-            if let deadline = n.deadline, now + w.milliseconds >= deadline {
+            if let budget, sleeper.now() - start + w.milliseconds >= budget {
                 metrics.update(key) { $0.failures += 1 }
                 let e = NotifyError(isRetryable: true, message: "notify retry canceled after \(attempt) attempts: \(error.message)", status: error.status)
                 log("receiver=\(name) msg=\"Notify for alerts failed\" err=\"\(e.message)\"")

@@ -13,33 +13,9 @@ import Testing
     static let sinkScript = root.appendingPathComponent("fixtures/notify/sink.py").path
 
     /// A child process that is SIGKILLed and reaped when the test is done with it.
-    final class Child {
-        let process = Process()
-        deinit { stop() }
-        func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            if process.processIdentifier != 0 { process.waitUntilExit() }
-        }
-    }
+    typealias Child = E2EProcess
 
-    func startSink() throws -> (Child, Int) {
-        let c = Child()
-        c.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        c.process.arguments = ["python3", Self.sinkScript, "http"]
-        let out = Pipe()
-        c.process.standardOutput = out
-        c.process.standardError = FileHandle.nullDevice
-        c.process.standardInput = FileHandle.nullDevice
-        try c.process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            line.append(d)
-        }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        return (c, port)
-    }
+    func startSink() throws -> (Child, Int) { try startPython([Self.sinkScript, "http"]) }
 
     func startKlaxon(_ args: [String], log: String) throws -> Child {
         let c = Child()

@@ -4,15 +4,6 @@ import Testing
 // Process helpers for the Alertmanager end-to-end suites (Amtool*, PrometheusSends*, Reload*,
 // IncidentScenario*), then the API v2 checks over HTTP against the built binary.
 
-/// A child process that is SIGKILLed and reaped when the test is done with it.
-final class E2EProcess {
-    let process = Process()
-    deinit { stop() }
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        if process.processIdentifier != 0 { process.waitUntilExit() }
-    }
-}
 
 enum E2E {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -108,24 +99,7 @@ enum E2E {
     }
 
     /// Starts `fixtures/notify/sink.py http`; returns it and its port.
-    static func startSink() throws -> (E2EProcess, Int) {
-        let c = E2EProcess()
-        c.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        c.process.arguments = ["python3", sinkScript, "http"]
-        let out = Pipe()
-        c.process.standardOutput = out
-        c.process.standardError = FileHandle.nullDevice
-        c.process.standardInput = FileHandle.nullDevice
-        try c.process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            line.append(d)
-        }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        return (c, port)
-    }
+    static func startSink() throws -> (E2EProcess, Int) { try startPython([sinkScript, "http"]) }
 
     /// The JSON bodies the sink recorded under `id`, oldest first.
     static func sinkBodies(port: Int, id: String) throws -> [[String: Any]] {

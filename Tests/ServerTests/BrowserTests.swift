@@ -24,14 +24,7 @@ import Testing
     static let pageSizeBound = 300_000
 
     /// A child process that is SIGKILLed and reaped when the test is done with it.
-    final class Child {
-        let process = Process()
-        deinit { stop() }
-        func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            if process.processIdentifier != 0 { process.waitUntilExit() }
-        }
-    }
+    typealias Child = E2EProcess
 
     /// `/metrics` (a growing counter), `/fail` (HTTP 500) and `/big` (10,000 series), on port 0.
     static let targetServer = """
@@ -63,24 +56,6 @@ import Testing
         """
 
     /// Starts `python3 args`, which prints its port as the first line.
-    func startPython(_ args: [String]) throws -> (Child, Int) {
-        let c = Child()
-        c.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        c.process.arguments = ["python3"] + args
-        let out = Pipe()
-        c.process.standardOutput = out
-        c.process.standardError = FileHandle.nullDevice
-        c.process.standardInput = FileHandle.nullDevice
-        try c.process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            line.append(d)
-        }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        return (c, port)
-    }
 
     /// Runs a tool to completion; stdout goes through a file, stderr and stdin are /dev/null.
     func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String) {

@@ -33,21 +33,7 @@ import Testing
 
     func startExporter(dir: String) throws -> (E2EProcess, Int) {
         try E2E.write(Self.exporter, to: dir + "/exporter.py")
-        let c = E2EProcess()
-        c.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        c.process.arguments = ["python3", dir + "/exporter.py", dir + "/metrics.txt"]
-        let out = Pipe()
-        c.process.standardOutput = out
-        c.process.standardError = FileHandle.nullDevice
-        c.process.standardInput = FileHandle.nullDevice
-        try c.process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let d = out.fileHandleForReading.availableData
-            if d.isEmpty { break }
-            line.append(d)
-        }
-        return (c, try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))))
+        return try startPython([dir + "/exporter.py", dir + "/metrics.txt"])
     }
 
     /// PagerDuty events the sink received: (event_action, dedup_key, service from the summary's labels).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `klaxon dry-run` end to end on the committed fixture (the built binary).

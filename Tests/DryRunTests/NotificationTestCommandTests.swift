@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `klaxon test notifications` on the guide's routing fixtures, and the golden failure output.

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
+
 import Glibc
 
-/// Paths and child-process helpers for the dry-run tests (copied from the ServerTests helpers,
-/// which this target cannot import).
+/// Paths for the dry-run tests (process helpers come from TestSupport).
 enum Paths {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let klaxon = root.appendingPathComponent(".build/debug/klaxon").path
@@ -76,30 +77,6 @@ final class Background {
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: dir)
     }
-}
-
-/// Polls `check` every 200 ms for up to `seconds`.
-func eventually(_ seconds: Double, _ check: () throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try check() { return true }
-        try await Task.sleep(for: .milliseconds(200))
-    }
-    return false
-}
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 func write(_ text: String, to path: String) throws {

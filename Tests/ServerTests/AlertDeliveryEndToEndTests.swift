@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Starts the built `klaxon run` binary with `--alertmanager.config.file` and checks that a
@@ -31,22 +32,7 @@ import Testing
     }
 
     /// `curl -s` to completion; stdout goes through a file.
-    func curl(_ url: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["-s", "--max-time", "5", url]
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-am-e2e-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        p.standardOutput = h
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try h.close()
-        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    }
+    func curl(_ url: String) throws -> String { try runTool("/usr/bin/curl", ["-s", "--max-time", "5", url]).out }
 
     func makeDir() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-am-\(UUID().uuidString)").path

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import TestSupport
 import Model
 import Server
 import Synchronization

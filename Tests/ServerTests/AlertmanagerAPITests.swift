@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // Process helpers for the Alertmanager end-to-end suites (Amtool*, PrometheusSends*, Reload*,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Real `amtool` 0.25 (Debian's `prometheus-alertmanager`) against the built `klaxon run`:

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Model
 import Server
 import Testing
@@ -58,22 +59,7 @@ import Testing
     /// Starts `python3 args`, which prints its port as the first line.
 
     /// Runs a tool to completion; stdout goes through a file, stderr and stdin are /dev/null.
-    func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-browser-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        p.standardOutput = h
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try h.close()
-        return (p.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
-    }
+    func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String) { try runTool(tool, args, timeout: 120) }
 
     func curl(_ args: [String]) throws -> String {
         try run("/usr/bin/curl", ["-s", "--max-time", "20"] + args).out

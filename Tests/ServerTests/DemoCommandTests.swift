@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Starts the built `klaxon demo` at a high speed and watches its terminal output until an

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 7's scenario, end to end on the built binary: an exporter's error rate rises, a page

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A real Prometheus 2.42 (Debian's package) whose `alerting.alertmanagers` points at Klaxon

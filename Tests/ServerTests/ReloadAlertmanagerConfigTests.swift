@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `POST /-/reload` and SIGHUP re-read `alertmanager.yml` in the running binary; an invalid file

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Starts the built `klaxon run` binary against a Python `/metrics` server and queries it with

@@ -1,3 +1,4 @@
+import TestSupport
 import Model
 @testable import Rules
 import Scrape

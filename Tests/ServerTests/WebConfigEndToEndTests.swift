@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `klaxon run --web.config.file`: basic auth with bcrypt hashes and TLS, on the real binary, with

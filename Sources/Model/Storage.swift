@@ -29,6 +29,28 @@ public protocol Querier {
 /// Anything PromQL can query.
 public protocol Queryable: Sendable {
     func querier(mint: Int64, maxt: Int64) throws -> any Querier
+    /// How far back the store's contents are final (see `SettledHorizon`).
+    var settledHorizon: SettledHorizon { get }
+}
+
+extension Queryable {
+    /// Stores that accept samples at any time have nothing settled.
+    public var settledHorizon: SettledHorizon { .none }
+}
+
+/// The part of a store that can no longer change: no sample older than `time` can be added,
+/// and none is removed while `epoch` stays the same (deleting data changes it). Query results
+/// that read only samples older than `time` can be kept and reused.
+public struct SettledHorizon: Sendable, Equatable {
+    public var time: Int64
+    public var epoch: UInt64
+
+    public init(time: Int64, epoch: UInt64) {
+        self.time = time
+        self.epoch = epoch
+    }
+
+    public static let none = SettledHorizon(time: .min, epoch: 0)
 }
 
 /// Batches samples; nothing is visible or durable until `commit()` returns.

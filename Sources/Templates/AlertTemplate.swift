@@ -1,4 +1,5 @@
 import Model
+import Synchronization
 
 /// Expands alert label and annotation templates as `rules/alerting.go` does: the
 /// `$labels/$externalLabels/$externalURL/$value` prelude, the template named
@@ -27,6 +28,27 @@ public struct AlertTemplate {
 
     var name: String { "__alert_" + alertName }
 
+    /// Parsed texts by template name and text: every evaluation expands the same few texts
+    /// for every active alert, and parsing was a third of the expansion.
+    private static let parseCache = Mutex<[String: [String: Result<[TemplateNode], ParseFailure>]]>([:])
+    private static let parseCacheLimit = 4096
+
+    struct ParseFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parsed(name: String, text: String) -> Result<[TemplateNode], ParseFailure> {
+        if let hit = parseCache.withLock({ $0[name]?[text] }) { return hit }
+        var parser = TemplateParser(name: name, text: text, functions: TemplateFunctions.names)
+        let result: Result<[TemplateNode], ParseFailure>
+        do { result = .success(try parser.parse()) } catch { result = .failure(ParseFailure(description: "\(error)")) }
+        parseCache.withLock { cache in
+            if cache.values.reduce(0, { $0 + $1.count }) >= parseCacheLimit { cache.removeAll() }
+            cache[name, default: [:]][text] = result
+        }
+        return result
+    }
+
     /// Parse-checks a text as `promtool check rules` does (`template: __alert_X:1: ...`).
     public static func check(_ text: String, alertName: String) throws(TemplateError) {
         var p = TemplateParser(name: "__alert_" + alertName, text: prelude + text, functions: TemplateFunctions.names)
@@ -36,10 +58,10 @@ public struct AlertTemplate {
     /// The expanded text, or `<error expanding template: ...>` on failure.
     public func expand(_ text: String) -> String {
         let full = Self.prelude + text
-        var parser = TemplateParser(name: name, text: full, functions: TemplateFunctions.names)
         let nodes: [TemplateNode]
-        do { nodes = try parser.parse() } catch {
-            return "<error expanding template: error parsing template \(name): \(error)>"
+        switch Self.parsed(name: name, text: full) {
+        case .success(let n): nodes = n
+        case .failure(let error): return "<error expanding template: error parsing template \(name): \(error)>"
         }
         let root = TemplateValue.record([
             "Labels": .map(labels), "ExternalLabels": .map(externalLabels),

@@ -37,11 +37,16 @@ import Testing
     /// Parts sorted by labels merge to what the dictionary-and-sort merge gave: one entry per
     /// label set, chunks in part order.
     @Test func partsMergeByLabels() {
-        func part(_ names: [String], _ tag: Int64) -> [(Labels, [BoundedChunk])] {
-            names.sorted().map { (Labels(["__name__": "x", "s": $0]), [BoundedChunk(chunk: XORChunk(), minTime: tag, maxTime: tag)]) }
+        func part(_ names: [String], _ tag: Int64) -> ChunkSelection {
+            var sel = ChunkSelection()
+            for n in names.sorted() {
+                sel.chunks.append(BoundedChunk(chunk: XORChunk(), minTime: tag, maxTime: tag))
+                sel.closeSeries(Labels(["__name__": "x", "s": n]))
+            }
+            return sel
         }
         let merged = DBQuerier.merge([part(["a", "c", "d"], 1), part(["b", "c"], 2), part(["a", "e"], 3)])
-        #expect(merged.map { $0.0.get("s") } == ["a", "b", "c", "d", "e"])
-        #expect(merged.map { $0.1.map(\.minTime) } == [[1, 3], [2], [1, 2], [1], [3]])
+        #expect(merged.labels.map { $0.get("s") } == ["a", "b", "c", "d", "e"])
+        #expect(merged.labels.indices.map { merged.chunks[merged.chunkRange($0)].map(\.minTime) } == [[1, 3], [2], [1, 2], [1], [3]])
     }
 }

@@ -2,7 +2,10 @@
 // by RuleManager over a store holding the Gatewayz metric set (GatewayzData: 15 providers × 100
 // models of every per-model metric) for 6 h at 15 s.
 //
-//   rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H]
+//   rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H] [--db PATH]
+//
+// `--db PATH` (tsdb only) keeps the built DB at PATH and reopens it on the next run instead of
+// building it again (2 minutes); without it the DB goes to /tmp and is deleted at the end.
 //
 // One full evaluation = `RuleManager.evaluate(group:at:)` for all groups at one timestamp. The data
 // set is built untimed. Timed evaluations run at consecutive 15 s steps ending at t = 6 h; then
@@ -23,6 +26,8 @@ var rulesDir = "../rules"
 var storeKind = "memory"
 var iterations = 20
 var hours = 6.0
+var keepDB: String?
+var onlyQuery: String?
 var a = CommandLine.arguments.dropFirst().makeIterator()
 while let x = a.next() {
     switch x {
@@ -30,7 +35,9 @@ while let x = a.next() {
     case "--store": storeKind = a.next()!
     case "--iterations": iterations = Int(a.next()!)!
     case "--hours": hours = Double(a.next()!)!
-    default: print("usage: rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H]"); exit(2)
+    case "--db": keepDB = a.next()!
+    case "--query": onlyQuery = a.next()!
+    default: print("usage: rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H] [--db PATH]"); exit(2)
     }
 }
 
@@ -94,10 +101,15 @@ case "memory":
         for k in 1...scrapes { m.add(labels[i], Int64(k) * step, fleet.value(i, k)) }
     }
     store = m
+case "tsdb" where keepDB.map { FileManager.default.fileExists(atPath: $0 + "/built") } == true:
+    let db = try DB.open(keepDB!)
+    let st = db.stats
+    print("TSDB reopened at \(keepDB!): head series \(st.headSeries), blocks \(st.blocks) (\(st.blockBytes) bytes)")
+    store = db
 case "tsdb":
-    let p = "/tmp/klaxon-rules-bench-\(getpid())"
+    let p = keepDB ?? "/tmp/klaxon-rules-bench-\(getpid())"
     try? FileManager.default.removeItem(atPath: p)
-    dbPath = p
+    if keepDB == nil { dbPath = p }
     let db = try DB.open(p)
     for k in 1...scrapes {
         let app = db.makeAppender()
@@ -107,6 +119,7 @@ case "tsdb":
     // As a running server would have it: the older full 2 h ranges cut into blocks, the rest in the head.
     let blocks = try db.compact()
     print("TSDB: appended in \(fmt(secs(clock.now - c0), 1)) s, compacted \(blocks.count) block(s) in total \(fmt(secs(clock.now - c0), 1)) s")
+    if keepDB != nil { FileManager.default.createFile(atPath: p + "/built", contents: Data()) }
     let st = db.stats
     print("TSDB at \(p): head series \(st.headSeries), blocks \(st.blocks) (\(st.blockBytes) bytes)")
     store = db
@@ -114,6 +127,25 @@ default:
     print("--store memory|tsdb"); exit(2)
 }
 print("store: \(storeKind), built in \(fmt(secs(clock.now - c0), 1)) s (untimed), RSS \(fmt(rssMB(), 0)) MB")
+
+// `--query EXPR`: only that expression, as an instant query at the evaluation times (for profiling).
+if let q = onlyQuery {
+    let expr = try PromQLParser.parse(q)
+    let engine = Engine()
+    var t = end - Int64(iterations) * step
+    var times: [Double] = []
+    var n = 0
+    for _ in 0..<iterations {
+        let s = clock.now
+        let r = try engine.instantQuery(expr, at: t, on: store)
+        times.append(secs(clock.now - s))
+        if case .vector(let v) = r { n = v.count }
+        t += step
+    }
+    times.sort()
+    print("\(q): min \(fmt(times[0] * 1e3, 2)) ms, median \(fmt(times[times.count / 2] * 1e3, 2)) ms; \(n) series in the last result")
+    exit(0)
+}
 
 // Rule names by expression text, to label the per-rule times.
 let files = (try FileManager.default.contentsOfDirectory(atPath: rulesDir)).filter { $0.hasSuffix(".yml") }.sorted().map { rulesDir + "/" + $0 }

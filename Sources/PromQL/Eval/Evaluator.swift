@@ -11,8 +11,9 @@ final class Evaluator {
     /// Samples fetched per selector, for the union of every window the query needs; filled
     /// on first use, so a selector under a cached subexpression is never read.
     var fetched: [VectorSelector: [SeriesSamples]] = [:]
-    /// The union window of each selector (position zeroed).
-    var windows: [VectorSelector: (Int64, Int64)] = [:]
+    /// The windows each selector reads (position zeroed), sorted and disjoint: windows far
+    /// apart (`x[1h]` and `x offset 1d`) are read separately instead of as one long union.
+    var windows: [VectorSelector: [(Int64, Int64)]] = [:]
     var querier: (any Querier)?
     var loaded = 0
     var samplesHeld = 0
@@ -25,6 +26,13 @@ final class Evaluator {
     var subqueryDepth = 0
     /// Series → group mappings of streamed aggregations, reused across subquery steps.
     var groupPlans: [GroupPlanKey: GroupPlan] = [:]
+    /// Settled subquery steps kept from earlier evaluations (the cache's), used only when the
+    /// store has a settled horizon.
+    let stepMemo: SubqueryStepMemo?
+    let settledTime: Int64
+    /// Steps the memo answered, taken while the windows were worked out so that the selectors
+    /// skip their data: subquery text → step time → value.
+    var settledSteps: [String: [Int64: QueryValue]] = [:]
 
     init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable,
          cache: SubexpressionCache? = nil) throws {
@@ -37,9 +45,17 @@ final class Evaluator {
         if SubexpressionCache.usesAt(expr) || (cache == nil && interval > 0) { self.cache = nil } else {
             self.cache = cache ?? SubexpressionCache()
         }
+        if let memo = self.cache?.steps, case let horizon = store.settledHorizon, horizon.time != .min {
+            memo.prepare(epoch: horizon.epoch, options: options)
+            stepMemo = memo
+            settledTime = horizon.time
+        } else {
+            stepMemo = nil
+            settledTime = .min
+        }
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
-        let mint = windows.values.map(\.0).min()!, maxt = windows.values.map(\.1).max()!
+        let mint = windows.values.map { $0[0].0 }.min()!, maxt = windows.values.map { $0[$0.count - 1].1 }.max()!
         querier = try store.querier(mint: mint, maxt: maxt)
     }
 
@@ -55,7 +71,10 @@ final class Evaluator {
     }
 
     /// Every sample time range a selector can read while the node is evaluated at times in minT...maxT.
-    func collectWindows(_ e: Expr, minT: Int64, maxT: Int64, into w: inout [VectorSelector: (Int64, Int64)]) {
+    /// With `takingSettled`, a subquery evaluated at one time takes the steps the memo holds and
+    /// its selectors' windows start at the first step left to compute.
+    func collectWindows(_ e: Expr, minT: Int64, maxT: Int64, into w: inout [VectorSelector: [(Int64, Int64)]],
+                        takingSettled: Bool = true) {
         func add(_ vs: VectorSelector, range: Int64?) {
             var lo = minT, hi = maxT
             if let a = resolve(vs.at) { lo = a; hi = a }
@@ -63,7 +82,7 @@ final class Evaluator {
             hi = hi - vs.offset
             var key = vs
             key.position = PositionRange(0, 0)
-            if let old = w[key] { w[key] = (min(old.0, lo), max(old.1, hi)) } else { w[key] = (lo, hi) }
+            w[key] = Self.adding((lo, hi), to: w[key] ?? [])
         }
         switch e {
         case .number, .string: return
@@ -72,29 +91,110 @@ final class Evaluator {
         case .subquery(let sq):
             var lo = minT, hi = maxT
             if let a = resolve(sq.at) { lo = a; hi = a }
-            collectWindows(sq.expr, minT: lo - sq.offset - sq.range, maxT: hi - sq.offset, into: &w)
-        case .paren(let x, _), .unary(_, let x, _): collectWindows(x, minT: minT, maxT: maxT, into: &w)
+            var from = lo - sq.offset - sq.range
+            if takingSettled, minT == maxT, sq.at == nil, stepMemo != nil, let next = takeSettledSteps(sq, at: minT) {
+                from = next
+            }
+            collectWindows(sq.expr, minT: from, maxT: hi - sq.offset, into: &w, takingSettled: false)
+        case .paren(let x, _), .unary(_, let x, _): collectWindows(x, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
         case .binary(let b):
-            collectWindows(b.lhs, minT: minT, maxT: maxT, into: &w)
-            collectWindows(b.rhs, minT: minT, maxT: maxT, into: &w)
+            collectWindows(b.lhs, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
+            collectWindows(b.rhs, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
         case .aggregate(let a):
-            collectWindows(a.expr, minT: minT, maxT: maxT, into: &w)
-            if let p = a.param { collectWindows(p, minT: minT, maxT: maxT, into: &w) }
+            collectWindows(a.expr, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
+            if let p = a.param { collectWindows(p, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled) }
         case .call(let c):
-            for a in c.args { collectWindows(a, minT: minT, maxT: maxT, into: &w) }
+            for a in c.args { collectWindows(a, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled) }
         }
+    }
+
+    /// The first step of `sq`'s range at or after `lo`.
+    func firstStep(_ lo: Int64, _ step: Int64) -> Int64 {
+        var first = (lo / step) * step
+        if first < lo { first += step }
+        return first
+    }
+
+    /// How far past its evaluation time `e` reads samples (a negative offset reads ahead).
+    func readReach(_ e: Expr) -> Int64 {
+        var w: [VectorSelector: [(Int64, Int64)]] = [:]
+        collectWindows(e, minT: 0, maxT: 0, into: &w, takingSettled: false)
+        return w.values.map { $0[$0.count - 1].1 }.max() ?? 0
+    }
+
+    /// Takes the leading steps of `sq` at `t` that the memo holds and that read only settled
+    /// samples; returns the first step left to compute, or nil if none was taken.
+    func takeSettledSteps(_ sq: SubqueryExpr, at t: Int64) -> Int64? {
+        guard let memo = stepMemo else { return nil }
+        let step = sq.step ?? options.defaultSubqueryStep
+        let ref = t - sq.offset
+        let text = sq.expr.description
+        let reach = readReach(sq.expr)
+        let first = firstStep(ref - sq.range, step)
+        var ts = first
+        var taken = settledSteps[text] ?? [:]
+        while ts <= ref, ts + reach < settledTime {
+            if taken[ts] == nil {
+                guard let v = memo.lookup(SubqueryStepMemo.Key(text: text, t: ts)) else { break }
+                taken[ts] = v
+            }
+            ts += step
+        }
+        if ts == first { return nil }
+        settledSteps[text] = taken
+        return ts
     }
 
     func data(for vs: VectorSelector) throws -> [SeriesSamples] {
         var key = vs
         key.position = PositionRange(0, 0)
         if let s = fetched[key] { return s }
-        guard let w = windows[key], let q = querier else { return [] }
-        let s = try q.select(key.matchers, mint: w.0, maxt: w.1)
+        guard let ws = windows[key], let q = querier else { return [] }
+        var s = try q.select(key.matchers, mint: ws[0].0, maxt: ws[0].1)
+        for w in ws.dropFirst() { s = Self.appending(try q.select(key.matchers, mint: w.0, maxt: w.1), to: s) }
         for x in s { loaded += x.count }
         if loaded > options.maxSamples { throw EvalError.tooManySamples }
         fetched[key] = s
         return s
+    }
+
+    /// `windows` with `w` added: windows that overlap, or whose gap is shorter than the two
+    /// together, become one (reading the gap costs less than a second select).
+    static func adding(_ w: (Int64, Int64), to windows: [(Int64, Int64)]) -> [(Int64, Int64)] {
+        var all = windows + [w]
+        all.sort { $0.0 < $1.0 }
+        var out: [(Int64, Int64)] = []
+        for x in all {
+            if let last = out.last, x.0 - last.1 <= (last.1 - last.0) + (x.1 - x.0) {
+                out[out.count - 1].1 = max(last.1, x.1)
+            } else {
+                out.append(x)
+            }
+        }
+        return out
+    }
+
+    /// Series of a later, disjoint window joined to those of an earlier one; both are sorted
+    /// by labels, and a series in both gets the later samples after the earlier.
+    static func appending(_ later: [SeriesSamples], to earlier: [SeriesSamples]) -> [SeriesSamples] {
+        if later.isEmpty { return earlier }
+        if earlier.isEmpty { return later }
+        var out: [SeriesSamples] = []
+        out.reserveCapacity(max(earlier.count, later.count))
+        var i = 0, j = 0
+        while i < earlier.count || j < later.count {
+            if j == later.count || (i < earlier.count && earlier[i].labels < later[j].labels) {
+                out.append(earlier[i]); i += 1
+            } else if i == earlier.count || later[j].labels < earlier[i].labels {
+                out.append(later[j]); j += 1
+            } else {
+                out.append(SeriesSamples(labels: earlier[i].labels,
+                                         timestamps: (Array(earlier[i].timestamps) + later[j].timestamps)[...],
+                                         values: (Array(earlier[i].values) + later[j].values)[...]))
+                i += 1; j += 1
+            }
+        }
+        return out
     }
 
     /// `body`'s result for `e` at `t`, from the cache when an equal subexpression was
@@ -227,9 +327,12 @@ final class Evaluator {
     func evalSubquery(_ sq: SubqueryExpr, _ t: Int64) throws -> [RangeSeries] {
         let step = sq.step ?? options.defaultSubqueryStep
         let ref = (resolve(sq.at) ?? t) - sq.offset
-        let lo = ref - sq.range
-        var first = (lo / step) * step
-        if first < lo { first += step }
+        let first = firstStep(ref - sq.range, step)
+        // Outermost subqueries only: their steps are the ones the windows were narrowed for.
+        let memo = subqueryDepth == 0 && sq.at == nil ? stepMemo : nil
+        let text = memo == nil ? "" : sq.expr.description
+        let reach = memo == nil ? 0 : readReach(sq.expr)
+        let taken = memo == nil ? [:] : settledSteps[text] ?? [:]
         var index: [Labels: Int] = [:]
         var series: [(Labels, [Int64], [Double])] = []
         var held = 0
@@ -238,7 +341,12 @@ final class Evaluator {
         defer { subqueryDepth -= 1 }
         while ts <= ref {
             try checkDeadline()
-            switch try eval(sq.expr, ts) {
+            let value: QueryValue
+            if let v = taken[ts] { value = v } else {
+                value = try eval(sq.expr, ts)
+                if let memo, ts + reach < settledTime { memo.store(SubqueryStepMemo.Key(text: text, t: ts), value) }
+            }
+            switch value {
             case .vector(let vec):
                 for s in vec where !StaleNaN.isStale(s.v) {
                     if let i = index[s.labels] { series[i].1.append(ts); series[i].2.append(s.v) } else {

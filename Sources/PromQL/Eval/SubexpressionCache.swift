@@ -32,7 +32,12 @@ public final class SubexpressionCache {
     public private(set) var hits = 0
     public private(set) var misses = 0
 
-    public init() {}
+    /// Subquery steps kept across evaluations (a rule group's), or nil.
+    public let steps: SubqueryStepMemo?
+
+    public init(steps: SubqueryStepMemo? = nil) {
+        self.steps = steps
+    }
 
     /// The number of cached results.
     public var count: Int { entries.count }

@@ -34,6 +34,9 @@ public struct RuleGroup: Sendable {
     public private(set) var lastEvaluations: [Int64?]
     /// How long each rule's last evaluation took (monotonic clock).
     public private(set) var evaluationDurations: [Duration]
+    /// Subquery steps that read only settled data, kept for the next evaluation (a baseline
+    /// like `[6h:10m]` otherwise recomputes the same 36 steps every interval).
+    public let subquerySteps = SubqueryStepMemo()
 
     public init(name: String, file: String, interval: Int64, limit: Int, rules: [Rule]) {
         self.name = name
@@ -53,7 +56,8 @@ public struct RuleGroup: Sendable {
         var writtenNow: Set<Labels> = []
         // Identical subexpressions of this evaluation's rules (the same histogram query under
         // two thresholds) are evaluated once; a rule's writes drop what could have read them.
-        let cache = SubexpressionCache()
+        let cache = SubexpressionCache(steps: subquerySteps)
+        defer { subquerySteps.sweep() }
         for i in rules.indices {
             let start = clock.now
             lastEvaluations[i] = ts

@@ -78,15 +78,14 @@ final class Block: PostingsIndex, @unchecked Sendable {
     func postings(_ name: String, _ value: String) -> [UInt64] { postingsMap[name]?[value] ?? [] }
 
     /// Series matching the matchers with their chunks overlapping `mint...maxt`, sorted by labels.
-    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [(Labels, [BoundedChunk])] {
-        var out: [(Labels, [BoundedChunk])] = []
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> ChunkSelection {
+        var out = ChunkSelection()
         for i in postings(for: matchers) {
             let s = series[Int(i)]
-            var cs: [BoundedChunk] = []
             for c in s.chunks where c.maxT >= mint && c.minT <= maxt {
-                cs.append(BoundedChunk(chunk: try chunk(at: c.offset), minTime: c.minT, maxTime: c.maxT))
+                out.chunks.append(BoundedChunk(chunk: try chunk(at: c.offset), minTime: c.minT, maxTime: c.maxT))
             }
-            if !cs.isEmpty { out.append((s.labels, cs)) }
+            out.closeSeries(s.labels)
         }
         return out
     }

@@ -23,6 +23,11 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
         /// Samples older than this belong to persisted blocks and are rejected.
         var minValidTime: Int64 = .min
         var closed = false
+        /// The `minValidTime` each open appender batch read (by appender id): such a batch can
+        /// still commit samples down to it, so the settled horizon stays there until it ends.
+        var openBatches: [UInt64: Int64] = [:]
+        /// Bumped whenever stored samples are deleted (retention).
+        var epoch: UInt64 = 0
     }
 
     /// Opens (creating if needed) a store directory: takes the lock, checks the format
@@ -118,6 +123,27 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
 
     var minValidTime: Int64 { state.withLock { $0.minValidTime } }
 
+    /// `minValidTime` for a batch that is starting; the batch holds the settled horizon at
+    /// most there until `endBatch`.
+    func beginBatch(_ id: UInt64) -> Int64 {
+        state.withLock {
+            $0.openBatches[id] = $0.minValidTime
+            return $0.minValidTime
+        }
+    }
+
+    func endBatch(_ id: UInt64) {
+        state.withLock { _ = $0.openBatches.removeValue(forKey: id) }
+    }
+
+    /// Nothing older than the persisted blocks' end can be appended (a batch that started
+    /// before the last cut still can, down to the end it read), and only retention deletes.
+    public var settledHorizon: SettledHorizon {
+        state.withLock { s in
+            SettledHorizon(time: s.openBatches.values.reduce(s.minValidTime, min), epoch: s.epoch)
+        }
+    }
+
     func count(outOfOrder: Int = 0, duplicate: Int = 0) {
         state.withLock {
             $0.stats.outOfOrderSamples += outOfOrder
@@ -210,6 +236,7 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
                 }
             }
             s.blocks = keep
+            if !doomed.isEmpty { s.epoch &+= 1 }
         }
         for b in doomed {
             do { try FileManager.default.removeItem(at: b.dir) } catch {

@@ -32,6 +32,7 @@ final class DBAppender: Appender {
 
     deinit {
         if !pending.isEmpty { db.head.release(pending, owner: id) }
+        if minValidTime != nil { db.endBatch(id) }
     }
 
     func append(_ labels: Labels, _ t: Int64, _ v: Double) throws {
@@ -46,7 +47,7 @@ final class DBAppender: Appender {
         if let h = handle, type(of: h) == MemSeries.self { known = Unmanaged.passUnretained(unsafeDowncast(h, to: MemSeries.self)) }
         let minValid: Int64
         if let m = minValidTime { minValid = m } else {
-            minValid = db.minValidTime
+            minValid = db.beginBatch(id)
             minValidTime = minValid
         }
         let c = try db.head.checkAppend(known, labels, t, v, minValidTime: minValid, owner: id, foreign: &foreign)
@@ -104,6 +105,7 @@ final class DBAppender: Appender {
         newSeries = []
         foreign = [:]
         kept = []
+        if minValidTime != nil { db.endBatch(id) }
         minValidTime = nil
     }
 }

@@ -9,59 +9,83 @@ struct DBQuerier: Querier {
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples] {
         let lo = max(mint, self.mint), hi = min(maxt, self.maxt)
-        var parts: [[(Labels, [BoundedChunk])]] = []
+        var parts: [ChunkSelection] = []
         for b in blocks where b.meta.maxTime > lo && b.meta.minTime <= hi {
             parts.append(try b.select(matchers, mint: lo, maxt: hi))
         }
         parts.append(head.select(matchers, mint: lo, maxt: hi))
-        let merged = parts.count == 1 ? parts[0] : Self.merge(parts)
-        var out: [SeriesSamples] = []
-        out.reserveCapacity(merged.count)
-        for (labels, chunks) in merged {
-            // One allocation per array: the headers give the sample counts.
-            var n = 0
-            for c in chunks { n += c.chunk.count }
-            var ts: [Int64] = [], vs: [Double] = []
-            ts.reserveCapacity(n)
-            vs.reserveCapacity(n)
+        let sel = parts.count == 1 ? parts[0] : Self.merge(parts)
+        // Every series' samples go into one pair of arrays, sized from the chunk headers, and
+        // the series get slices of them: two allocations per select, not two per series. The
+        // slices are made once all samples are in, so no append copies a shared buffer.
+        var n = 0
+        for c in sel.chunks { n += c.chunk.count }
+        var ts: [Int64] = [], vs: [Double] = []
+        ts.reserveCapacity(n)
+        vs.reserveCapacity(n)
+        var spans: [(series: Int, start: Int, end: Int)] = []
+        spans.reserveCapacity(sel.count)
+        for i in 0..<sel.count {
+            let start = ts.count
+            let range = sel.chunkRange(i)
             var runs: [Int] = []  // where each chunk's samples start, when there are several
-            for c in chunks {
-                if chunks.count > 1 { runs.append(ts.count) }
-                try c.decode(into: &ts, &vs, from: lo, to: hi)
+            // Through a pointer: a chunk read by subscript is a copy, a retain and release each.
+            try sel.chunks.withUnsafeBufferPointer { chunks in
+                for k in range {
+                    if range.count > 1 { runs.append(ts.count - start) }
+                    try chunks[k].decode(into: &ts, &vs, from: lo, to: hi)
+                }
             }
-            if ts.isEmpty { continue }
-            if chunks.count > 1 && !isSorted(ts) && !Self.mergeRuns(&ts, &vs, runs) { Self.sortDedupe(&ts, &vs) }
-            out.append(SeriesSamples(labels: labels, timestamps: ts[...], values: vs[...]))
+            if ts.count == start { continue }
+            if range.count > 1 && !Self.isSorted(ts[start...]) {
+                var st = Array(ts[start...]), sv = Array(vs[start...])
+                if !Self.mergeRuns(&st, &sv, runs) { Self.sortDedupe(&st, &sv) }
+                ts.removeSubrange(start...)
+                vs.removeSubrange(start...)
+                ts.append(contentsOf: st)
+                vs.append(contentsOf: sv)
+            }
+            spans.append((i, start, ts.count))
         }
-        return out
+        return spans.map { SeriesSamples(labels: sel.labels[$0.series], timestamps: ts[$0.start..<$0.end], values: vs[$0.start..<$0.end]) }
     }
 
     /// Merges parts that are each sorted by labels (blocks in time order, then the head): one
     /// entry per label set, its chunks in part order, sorted by labels.
-    static func merge(_ parts: [[(Labels, [BoundedChunk])]]) -> [(Labels, [BoundedChunk])] {
+    static func merge(_ parts: [ChunkSelection]) -> ChunkSelection {
         var parts = parts
-        for p in parts.indices where !zip(parts[p], parts[p].dropFirst()).allSatisfy({ !($0.1.0 < $0.0.0) }) {
-            parts[p].sort { $0.0 < $1.0 }  // not expected; keeps the merge correct regardless
+        for p in parts.indices where !zip(parts[p].labels, parts[p].labels.dropFirst()).allSatisfy({ !($0.1 < $0.0) }) {
+            parts[p] = sorted(parts[p])  // not expected; keeps the merge correct regardless
         }
         var next = [Int](repeating: 0, count: parts.count)
-        var merged: [(Labels, [BoundedChunk])] = []
-        merged.reserveCapacity(parts.map(\.count).max() ?? 0)
+        var merged = ChunkSelection()
+        merged.labels.reserveCapacity(parts.map(\.count).max() ?? 0)
+        merged.ends.reserveCapacity(parts.map(\.count).max() ?? 0)
+        merged.chunks.reserveCapacity(parts.reduce(0) { $0 + $1.chunks.count })
         while true {
             var lowest: Labels?
             for (p, i) in next.enumerated() where i < parts[p].count {
-                if let l = lowest, !(parts[p][i].0 < l) { continue }
-                lowest = parts[p][i].0
+                if let l = lowest, !(parts[p].labels[i] < l) { continue }
+                lowest = parts[p].labels[i]
             }
             guard let l = lowest else { return merged }
-            var chunks: [BoundedChunk] = []
             for p in parts.indices {
-                while next[p] < parts[p].count && parts[p][next[p]].0 == l {
-                    chunks.append(contentsOf: parts[p][next[p]].1)
+                while next[p] < parts[p].count && parts[p].labels[next[p]] == l {
+                    merged.chunks.append(contentsOf: parts[p].chunks[parts[p].chunkRange(next[p])])
                     next[p] += 1
                 }
             }
-            merged.append((l, chunks))
+            merged.closeSeries(l)
         }
+    }
+
+    private static func sorted(_ s: ChunkSelection) -> ChunkSelection {
+        var out = ChunkSelection()
+        for i in s.labels.indices.sorted(by: { s.labels[$0] < s.labels[$1] }) {
+            out.chunks.append(contentsOf: s.chunks[s.chunkRange(i)])
+            out.closeSeries(s.labels[i])
+        }
+        return out
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws -> [String] {
@@ -76,8 +100,12 @@ struct DBQuerier: Querier {
         return values.sorted { $0.utf8Precedes($1) }
     }
 
-    private func isSorted(_ ts: [Int64]) -> Bool {
-        for i in 1..<max(ts.count, 1) where ts[i] <= ts[i - 1] { return false }
+    private static func isSorted(_ ts: ArraySlice<Int64>) -> Bool {
+        var i = ts.startIndex + 1
+        while i < ts.endIndex {
+            if ts[i] <= ts[i - 1] { return false }
+            i += 1
+        }
         return true
     }
 

@@ -17,6 +17,10 @@ final class Head: @unchecked Sendable {
     /// take this path.
     private var byIdentity = IdentityMap()
     private var index = HeadIndex()
+    /// Series matching a matcher list, in label order, until the index changes. Rules repeat
+    /// the same selectors every evaluation, and sorting 30,000 label sets per select cost more
+    /// than reading their samples.
+    private var sortedSelections: [[LabelMatcher]: [MemSeries]] = [:]
     private var nextRef: UInt64 = 1
     private(set) var minTime: Int64 = .max
     private(set) var maxTime: Int64 = .min
@@ -63,6 +67,7 @@ final class Head: @unchecked Sendable {
         byHash[h, default: []].append(s)
         if let key { byIdentity[key] = s }
         index.add(labels, r)
+        if !sortedSelections.isEmpty { addToSortedSelections(s) }
         return (s, true)
     }
 
@@ -174,17 +179,36 @@ final class Head: @unchecked Sendable {
     }
 
     /// Chunks of the series matching `matchers` that overlap the window, sorted by labels.
-    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [(Labels, [BoundedChunk])] {
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> ChunkSelection {
         withLock {
-            var out: [(Labels, [BoundedChunk])] = []
-            for ref in index.postings(for: matchers) {
-                guard let s = byRef[ref] else { continue }
-                let cs = s.boundedChunks(overlapping: mint, maxt)
-                if !cs.isEmpty { out.append((s.labels, cs)) }
+            var out = ChunkSelection()
+            for s in sortedSelectionLocked(matchers) {
+                s.appendChunks(overlapping: mint, maxt, to: &out.chunks)
+                out.closeSeries(s.labels)
             }
-            out.sort { $0.0 < $1.0 }
             return out
         }
+    }
+
+    /// A new series joins the kept selections it matches, in label order: rule outputs create
+    /// series now and then, and re-sorting every selection each time cost more than this.
+    private func addToSortedSelections(_ s: MemSeries) {
+        for matchers in sortedSelections.keys.filter({ $0.matches(s.labels) }) {
+            // Taken out, so that `list` is the only reference and grows in place.
+            var list = sortedSelections.removeValue(forKey: matchers)!
+            var lo = 0, hi = list.count
+            while lo < hi { let m = (lo + hi) / 2; if list[m].labels < s.labels { lo = m + 1 } else { hi = m } }
+            list.insert(s, at: lo)
+            sortedSelections[matchers] = list
+        }
+    }
+
+    private func sortedSelectionLocked(_ matchers: [LabelMatcher]) -> [MemSeries] {
+        if let hit = sortedSelections[matchers] { return hit }
+        let found = index.postings(for: matchers).compactMap { byRef[$0] }.sorted { $0.labels < $1.labels }
+        if sortedSelections.count >= 1024 { sortedSelections.removeAll() }
+        sortedSelections[matchers] = found
+        return found
     }
 
     func labelNames(_ matchers: [LabelMatcher]) -> [String] {
@@ -231,6 +255,7 @@ final class Head: @unchecked Sendable {
                 if byHash[s.labels.fingerprint]?.isEmpty == true { byHash[s.labels.fingerprint] = nil }
             }
             index.remove(dead.map { ($0.labels, $0.ref) })
+            if !dead.isEmpty { sortedSelections.removeAll() }
             minTime = byRef.values.compactMap(\.minTime).min() ?? .max
             return Set(byRef.keys)
         }

@@ -57,16 +57,14 @@ final class MemSeries {
         return out
     }
 
-    /// The same with their time ranges, for queries (one array instead of two).
-    func boundedChunks(overlapping mint: Int64, _ maxt: Int64) -> [BoundedChunk] {
-        var out: [BoundedChunk] = []
+    /// The same with their time ranges, appended to a query's selection.
+    func appendChunks(overlapping mint: Int64, _ maxt: Int64, to out: inout [BoundedChunk]) {
         for (i, b) in bounds.enumerated() where b.maxT >= mint && b.minT <= maxt {
             out.append(BoundedChunk(chunk: chunks[i], minTime: b.minT, maxTime: b.maxT))
         }
         if let lo = open.minTime, let hi = open.maxTime, hi >= mint && lo <= maxt {
             out.append(BoundedChunk(chunk: open, minTime: lo, maxTime: hi))
         }
-        return out
     }
 
     var minTime: Int64? { chunks.first?.minTime ?? open.minTime }

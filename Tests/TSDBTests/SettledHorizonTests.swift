@@ -1,0 +1,89 @@
+import Model
+import PromQL
+import Testing
+@testable import TSDB
+
+/// What a DB reports as settled (`DB.settledHorizon`), and rule-style evaluations that keep
+/// subquery steps on a DB with blocks giving what a store without a horizon gives.
+@Suite struct SettledHorizonTests {
+    func open(_ dir: TestDirectory, retention: Int64 = 15 * 86_400_000) throws -> DB {
+        var o = DBOptions()
+        o.retentionTime = retention
+        return try DB.open(dir.path, options: o)
+    }
+
+    func fill(_ db: DB, _ mem: MemoryStore? = nil, from: Int, through: Int) throws {
+        for k in from...through {
+            let app = db.makeAppender()
+            for g in ["a", "b"] {
+                let l = Labels(["__name__": "x", "g": g])
+                let v = Double(k * (g == "a" ? 3 : 5) + (k % 7))
+                try app.append(l, Int64(k) * 15_000, v)
+                mem?.add(l, Int64(k) * 15_000, v)
+            }
+            try app.commit()
+        }
+    }
+
+    @Test func theHorizonIsTheEndOfTheBlocks() throws {
+        let dir = TestDirectory()
+        let db = try open(dir)
+        defer { db.close() }
+        #expect(db.settledHorizon.time == .min)
+        try fill(db, from: 1, through: 4 * 240)  // 4 h
+        #expect(try db.compact().count == 1)
+        #expect(db.settledHorizon.time == 2 * 3_600_000)
+    }
+
+    @Test func anOpenBatchHoldsTheHorizonWhereItStarted() throws {
+        let dir = TestDirectory()
+        let db = try open(dir)
+        defer { db.close() }
+        try fill(db, from: 1, through: 4 * 240)
+        let early = db.makeAppender()
+        try early.append(Labels(["__name__": "late", "g": "new"]), 3_600_000, 1)  // reads minValidTime .min
+        _ = try db.compact()
+        #expect(db.settledHorizon.time == .min)
+        try early.commit()
+        #expect(db.settledHorizon.time == 2 * 3_600_000)
+    }
+
+    @Test func retentionDeletingABlockChangesTheEpoch() throws {
+        let dir = TestDirectory()
+        let db = try open(dir, retention: 3 * 3_600_000)
+        defer { db.close() }
+        try fill(db, from: 1, through: 4 * 240)
+        _ = try db.compact()
+        let epoch = db.settledHorizon.epoch
+        try fill(db, from: 4 * 240 + 1, through: 6 * 240)
+        _ = try db.compact()  // cuts 2–4 h; the 0–2 h block is now past retention
+        #expect(db.blockMetas.map(\.minTime) == [2 * 3_600_000])
+        #expect(db.settledHorizon.epoch != epoch)
+    }
+
+    /// As a rule group does: one cache with the group's memo per evaluation, swept after it.
+    @Test func keptStepsOnADBGiveWhatAMemoryStoreGives() throws {
+        let dir = TestDirectory()
+        let db = try open(dir)
+        defer { db.close() }
+        let mem = MemoryStore()
+        try fill(db, mem, from: 1, through: 5 * 240)  // 5 h; blocks 0–2 h and 2–4 h after compaction
+        _ = try db.compact()
+        #expect(db.settledHorizon.time == 4 * 3_600_000)
+        let q = try PromQLParser.parse(
+            "sum by (g) (rate(x[5m])) / avg_over_time((sum by (g) (rate(x[5m])))[3h:10m]) and on (g) count_over_time((sum by (g) (rate(x[5m])))[3h:10m]) >= 3")
+        let memo = SubqueryStepMemo()
+        var t: Int64 = 5 * 3_600_000 - 20 * 60_000
+        while t <= 5 * 3_600_000 {
+            let kept = try Engine().instantQuery(q, at: t, on: db, sharing: SubexpressionCache(steps: memo))
+            memo.sweep()
+            let fresh = try Engine().instantQuery(q, at: t, on: mem)
+            guard case .vector(let a) = kept, case .vector(let b) = fresh else { Issue.record("not vectors"); return }
+            #expect(a.count == 2)
+            #expect(a.map(\.labels) == b.map(\.labels))
+            #expect(a.map(\.v.bitPattern) == b.map(\.v.bitPattern), "at \(t)")
+            t += 15_000
+        }
+        #expect(memo.hits > 0)
+    }
+}

@@ -32,13 +32,26 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
         var unsortedNames: Set<String> = []
         /// All series sorted by labels; nil when a new series invalidated it.
         var sorted: [Series]? = []
+        var appends = AppendLog()
+        /// Bumped by `clear()`, which removes samples.
+        var epoch: UInt64 = 0
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    public func clear() { state.withLock { $0 = State() } }
+    public func clear() {
+        state.withLock {
+            let epoch = $0.epoch
+            $0 = State()
+            $0.epoch = epoch &+ 1
+        }
+    }
+
+    public var settledHorizon: SettledHorizon { SettledHorizon(time: .min, epoch: state.withLock { $0.epoch }) }
+    public func appendMark() -> UInt64? { state.withLock { $0.appends.mark() } }
+    public func oldestAppend(since mark: UInt64) -> Int64? { state.withLock { $0.appends.oldest(since: mark) } }
 
     public var seriesCount: Int { state.withLock { $0.series.count } }
 
@@ -55,6 +68,7 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
                 s.sorted = nil
             }
             series.insert(t, v)
+            s.appends.record(t)
         }
     }
 

@@ -31,16 +31,23 @@ public protocol Queryable: Sendable {
     func querier(mint: Int64, maxt: Int64) throws -> any Querier
     /// How far back the store's contents are final (see `SettledHorizon`).
     var settledHorizon: SettledHorizon { get }
+    /// A mark for `oldestAppend(since:)`, taken before reading; nil if the store does not track appends.
+    func appendMark() -> UInt64?
+    /// The oldest timestamp of the samples appended since `mark` (.max if none), or nil if unknown.
+    func oldestAppend(since mark: UInt64) -> Int64?
 }
 
 extension Queryable {
     /// Stores that accept samples at any time have nothing settled.
     public var settledHorizon: SettledHorizon { .none }
+    public func appendMark() -> UInt64? { nil }
+    public func oldestAppend(since mark: UInt64) -> Int64? { nil }
 }
 
 /// The part of a store that can no longer change: no sample older than `time` can be added,
 /// and none is removed while `epoch` stays the same (deleting data changes it). Query results
-/// that read only samples older than `time` can be kept and reused.
+/// that read only samples older than `time` can be kept and reused; with `appendMark()`, so
+/// can results that read only samples older than anything appended since.
 public struct SettledHorizon: Sendable, Equatable {
     public var time: Int64
     public var epoch: UInt64

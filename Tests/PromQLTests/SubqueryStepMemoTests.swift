@@ -108,11 +108,42 @@ import Testing
         #expect(memo.count == 0)
     }
 
-    @Test func withoutAHorizonNothingIsKept() throws {
-        let base = store()
+    /// A store with neither a settled horizon nor append tracking.
+    struct Untracked: Queryable {
+        let base: MemoryStore
+        func querier(mint: Int64, maxt: Int64) throws -> any Querier { try base.querier(mint: mint, maxt: maxt) }
+    }
+
+    @Test func aStoreThatCannotTellKeepsNothing() throws {
         let memo = SubqueryStepMemo()
-        _ = try vector(Self.baseline, at: 2 * 3_600_000, on: base, cache: SubexpressionCache(steps: memo))
+        _ = try vector(Self.baseline, at: 2 * 3_600_000, on: Untracked(base: store()), cache: SubexpressionCache(steps: memo))
         #expect(memo.count == 0)
+    }
+
+    /// On a store that tracks appends (MemoryStore), steps stay while appends are newer than
+    /// what they read, as scrapes are, and go when an older sample arrives.
+    @Test func appendsNewerThanAStepKeepItAndOlderOnesDropIt() throws {
+        let s = store()
+        let memo = SubqueryStepMemo()
+        var t: Int64 = 3 * 3_600_000
+        var k = 721
+        for round in 0..<40 {
+            // A scrape: every series one sample newer than everything so far.
+            for g in ["a", "b", "c"] { s.add(Labels(["__name__": "x", "g": g]), Int64(k) * 15_000, Double(100_000 + k * 11)) }
+            k += 1
+            if round == 20 {
+                // A late sample inside the range (a new series, as a target with honor_timestamps may send).
+                s.add(Labels(["__name__": "x", "g": "d"]), t - 50 * 60_000, 5)
+                s.add(Labels(["__name__": "x", "g": "d"]), t - 49 * 60_000, 50)
+            }
+            t += 15_000
+            for q in [Self.baseline, Self.spike] {
+                let kept = try vector(q, at: t, on: s, cache: SubexpressionCache(steps: memo))
+                #expect(same(kept, try vector(q, at: t, on: s)), "round \(round): \(q)")
+            }
+            memo.sweep()
+        }
+        #expect(memo.hits > 200)
     }
 
     /// A selector read both now and a day ago is read as two windows, not one spanning the day.

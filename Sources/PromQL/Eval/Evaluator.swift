@@ -26,13 +26,12 @@ final class Evaluator {
     var subqueryDepth = 0
     /// Series → group mappings of streamed aggregations, reused across subquery steps.
     var groupPlans: [GroupPlanKey: GroupPlan] = [:]
-    /// Settled subquery steps kept from earlier evaluations (the cache's), used only when the
-    /// store has a settled horizon.
+    /// Subquery steps kept from earlier evaluations (the cache's), when the store can tell
+    /// which of them are unchanged.
     let stepMemo: SubqueryStepMemo?
-    let settledTime: Int64
     /// Steps the memo answered, taken while the windows were worked out so that the selectors
     /// skip their data: subquery text → step time → value.
-    var settledSteps: [String: [Int64: QueryValue]] = [:]
+    var keptSteps: [String: [Int64: QueryValue]] = [:]
 
     init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable,
          cache: SubexpressionCache? = nil) throws {
@@ -45,14 +44,8 @@ final class Evaluator {
         if SubexpressionCache.usesAt(expr) || (cache == nil && interval > 0) { self.cache = nil } else {
             self.cache = cache ?? SubexpressionCache()
         }
-        if let memo = self.cache?.steps, case let horizon = store.settledHorizon, horizon.time != .min {
-            memo.prepare(epoch: horizon.epoch, options: options)
-            stepMemo = memo
-            settledTime = horizon.time
-        } else {
-            stepMemo = nil
-            settledTime = .min
-        }
+        // Before the querier is made: the memo's mark must precede every read.
+        if let memo = self.cache?.steps, memo.prepare(store, options: options) { stepMemo = memo } else { stepMemo = nil }
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
         let mint = windows.values.map { $0[0].0 }.min()!, maxt = windows.values.map { $0[$0.count - 1].1 }.max()!
@@ -71,10 +64,10 @@ final class Evaluator {
     }
 
     /// Every sample time range a selector can read while the node is evaluated at times in minT...maxT.
-    /// With `takingSettled`, a subquery evaluated at one time takes the steps the memo holds and
+    /// With `takingKept`, a subquery evaluated at one time takes the steps the memo holds and
     /// its selectors' windows start at the first step left to compute.
     func collectWindows(_ e: Expr, minT: Int64, maxT: Int64, into w: inout [VectorSelector: [(Int64, Int64)]],
-                        takingSettled: Bool = true) {
+                        takingKept: Bool = true) {
         func add(_ vs: VectorSelector, range: Int64?) {
             var lo = minT, hi = maxT
             if let a = resolve(vs.at) { lo = a; hi = a }
@@ -92,19 +85,19 @@ final class Evaluator {
             var lo = minT, hi = maxT
             if let a = resolve(sq.at) { lo = a; hi = a }
             var from = lo - sq.offset - sq.range
-            if takingSettled, minT == maxT, sq.at == nil, stepMemo != nil, let next = takeSettledSteps(sq, at: minT) {
+            if takingKept, minT == maxT, sq.at == nil, stepMemo != nil, let next = takeKeptSteps(sq, at: minT) {
                 from = next
             }
-            collectWindows(sq.expr, minT: from, maxT: hi - sq.offset, into: &w, takingSettled: false)
-        case .paren(let x, _), .unary(_, let x, _): collectWindows(x, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
+            collectWindows(sq.expr, minT: from, maxT: hi - sq.offset, into: &w, takingKept: false)
+        case .paren(let x, _), .unary(_, let x, _): collectWindows(x, minT: minT, maxT: maxT, into: &w, takingKept: takingKept)
         case .binary(let b):
-            collectWindows(b.lhs, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
-            collectWindows(b.rhs, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
+            collectWindows(b.lhs, minT: minT, maxT: maxT, into: &w, takingKept: takingKept)
+            collectWindows(b.rhs, minT: minT, maxT: maxT, into: &w, takingKept: takingKept)
         case .aggregate(let a):
-            collectWindows(a.expr, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled)
-            if let p = a.param { collectWindows(p, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled) }
+            collectWindows(a.expr, minT: minT, maxT: maxT, into: &w, takingKept: takingKept)
+            if let p = a.param { collectWindows(p, minT: minT, maxT: maxT, into: &w, takingKept: takingKept) }
         case .call(let c):
-            for a in c.args { collectWindows(a, minT: minT, maxT: maxT, into: &w, takingSettled: takingSettled) }
+            for a in c.args { collectWindows(a, minT: minT, maxT: maxT, into: &w, takingKept: takingKept) }
         }
     }
 
@@ -118,22 +111,21 @@ final class Evaluator {
     /// How far past its evaluation time `e` reads samples (a negative offset reads ahead).
     func readReach(_ e: Expr) -> Int64 {
         var w: [VectorSelector: [(Int64, Int64)]] = [:]
-        collectWindows(e, minT: 0, maxT: 0, into: &w, takingSettled: false)
+        collectWindows(e, minT: 0, maxT: 0, into: &w, takingKept: false)
         return w.values.map { $0[$0.count - 1].1 }.max() ?? 0
     }
 
-    /// Takes the leading steps of `sq` at `t` that the memo holds and that read only settled
-    /// samples; returns the first step left to compute, or nil if none was taken.
-    func takeSettledSteps(_ sq: SubqueryExpr, at t: Int64) -> Int64? {
+    /// Takes the leading steps of `sq` at `t` that the memo holds; returns the first step left
+    /// to compute, or nil if none was taken.
+    func takeKeptSteps(_ sq: SubqueryExpr, at t: Int64) -> Int64? {
         guard let memo = stepMemo else { return nil }
         let step = sq.step ?? options.defaultSubqueryStep
         let ref = t - sq.offset
         let text = sq.expr.description
-        let reach = readReach(sq.expr)
         let first = firstStep(ref - sq.range, step)
         var ts = first
-        var taken = settledSteps[text] ?? [:]
-        while ts <= ref, ts + reach < settledTime {
+        var taken = keptSteps[text] ?? [:]
+        while ts <= ref {
             if taken[ts] == nil {
                 guard let v = memo.lookup(SubqueryStepMemo.Key(text: text, t: ts)) else { break }
                 taken[ts] = v
@@ -141,7 +133,7 @@ final class Evaluator {
             ts += step
         }
         if ts == first { return nil }
-        settledSteps[text] = taken
+        keptSteps[text] = taken
         return ts
     }
 
@@ -332,7 +324,7 @@ final class Evaluator {
         let memo = subqueryDepth == 0 && sq.at == nil ? stepMemo : nil
         let text = memo == nil ? "" : sq.expr.description
         let reach = memo == nil ? 0 : readReach(sq.expr)
-        let taken = memo == nil ? [:] : settledSteps[text] ?? [:]
+        let taken = memo == nil ? [:] : keptSteps[text] ?? [:]
         var index: [Labels: Int] = [:]
         var series: [(Labels, [Int64], [Double])] = []
         var held = 0
@@ -344,7 +336,7 @@ final class Evaluator {
             let value: QueryValue
             if let v = taken[ts] { value = v } else {
                 value = try eval(sq.expr, ts)
-                if let memo, ts + reach < settledTime { memo.store(SubqueryStepMemo.Key(text: text, t: ts), value) }
+                if let memo { memo.store(SubqueryStepMemo.Key(text: text, t: ts), value, readsUntil: ts + reach) }
             }
             switch value {
             case .vector(let vec):

@@ -28,6 +28,7 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
         var openBatches: [UInt64: Int64] = [:]
         /// Bumped whenever stored samples are deleted (retention).
         var epoch: UInt64 = 0
+        var appends = AppendLog()
     }
 
     /// Opens (creating if needed) a store directory: takes the lock, checks the format
@@ -135,6 +136,12 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
     func endBatch(_ id: UInt64) {
         state.withLock { _ = $0.openBatches.removeValue(forKey: id) }
     }
+
+    public func appendMark() -> UInt64? { state.withLock { $0.appends.mark() } }
+    public func oldestAppend(since mark: UInt64) -> Int64? { state.withLock { $0.appends.oldest(since: mark) } }
+
+    /// Records a committed batch's oldest sample, once the batch is visible.
+    func committed(oldest t: Int64) { state.withLock { $0.appends.record(t) } }
 
     /// Nothing older than the persisted blocks' end can be appended (a batch that started
     /// before the last cut still can, down to the end it read), and only retention deletes.

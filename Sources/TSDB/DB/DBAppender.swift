@@ -94,6 +94,7 @@ final class DBAppender: Appender {
             }
         }
         db.head.commit(pending, owner: id)
+        if !pending.isEmpty { db.committed(oldest: pending.reduce(Int64.max) { min($0, $1.1) }) }
         self.pending.removeAll()
     }
 

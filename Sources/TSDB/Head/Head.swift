@@ -182,7 +182,11 @@ final class Head: @unchecked Sendable {
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> ChunkSelection {
         withLock {
             var out = ChunkSelection()
-            for s in sortedSelectionLocked(matchers) {
+            let found = sortedSelectionLocked(matchers)
+            out.labels.reserveCapacity(found.count)
+            out.ends.reserveCapacity(found.count)
+            out.chunks.reserveCapacity(found.count)
+            for s in found {
                 s.appendChunks(overlapping: mint, maxt, to: &out.chunks)
                 out.closeSeries(s.labels)
             }

@@ -32,6 +32,14 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(dict.map { Label(name: $0.key, value: $0.value) })
     }
 
+    /// Whether both use the same storage, so they are equal without comparing a string. A
+    /// caller keeping a label set alive can use this to recognise it again.
+    @inline(__always)
+    public func isIdentical(to other: Labels) -> Bool {
+        pairs.count == other.pairs.count
+            && pairs.withUnsafeBufferPointer { a in other.pairs.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+    }
+
     public var count: Int { pairs.count }
     public var isEmpty: Bool { pairs.isEmpty }
 

@@ -142,7 +142,7 @@ struct GroupAccumulator {
 }
 
 /// The series → group mapping of one selector's fetched series under one grouping.
-final class GroupPlan {
+final class GroupPlan: Sendable {
     let groupOf: [Int]
     let labels: [Labels]
     init(groupOf: [Int], labels: [Labels]) {
@@ -166,12 +166,18 @@ extension Evaluator {
         let k = GroupPlanKey(selector: sel, names: key.names, without: key.without, keepName: keepName)
         if let p = groupPlans[k] { return p }
         let series = try data(for: vs)
+        let memoKey = plans == nil ? "" : "group \(sel) \(key.without ? "without" : "by") \(key.names) \(keepName)"
+        if let plans, let p: GroupPlan = plans.plan(memoKey, for: series.count, { series[$0].labels }) {
+            groupPlans[k] = p
+            return p
+        }
         var acc = GroupAccumulator(key: key)
         var groupOf: [Int] = []
         groupOf.reserveCapacity(series.count)
         for s in series { groupOf.append(acc.group(keepName ? s.labels : s.labels.withoutMetricName()).0) }
         let p = GroupPlan(groupOf: groupOf, labels: acc.labels)
         groupPlans[k] = p
+        plans?.keep(memoKey, inputs: series.map(\.labels), plan: p)
         return p
     }
 }

@@ -37,7 +37,21 @@ extension Evaluator {
         case "label_join": return .vector(try labelJoin(c, t))
         case "histogram_quantile":
             let q = try evalScalar(c.args[0], t)
-            let out = HistogramQuantile.evaluate(q, try evalVector(c.args[1], t), at: t)
+            let input = try evalVector(c.args[1], t)
+            let out: [VectorSample]
+            if let plans {
+                // The buckets come from the same aggregation every evaluation, usually with the
+                // very same label sets: their grouping is kept.
+                let key = "histogram \(c.args[1])"
+                let plan: HistogramPlan
+                if let p: HistogramPlan = plans.plan(key, for: input.count, { input[$0].labels }) { plan = p } else {
+                    plan = HistogramQuantile.plan(input)
+                    plans.keep(key, inputs: input.map(\.labels), plan: plan)
+                }
+                out = HistogramQuantile.evaluate(q, input, plan, at: t)
+            } else {
+                out = HistogramQuantile.evaluate(q, input, at: t)
+            }
             try checkDuplicates(out)
             return .vector(out)
         case "round":

@@ -29,6 +29,8 @@ final class Evaluator {
     /// Subquery steps kept from earlier evaluations (the cache's), when the store can tell
     /// which of them are unchanged.
     let stepMemo: SubqueryStepMemo?
+    /// Groupings kept from earlier evaluations (the cache's).
+    let plans: GroupPlanMemo?
     /// Steps the memo answered, taken while the windows were worked out so that the selectors
     /// skip their data: subquery text → step time → value.
     var keptSteps: [String: [Int64: QueryValue]] = [:]
@@ -46,6 +48,7 @@ final class Evaluator {
         }
         // Before the querier is made: the memo's mark must precede every read.
         if let memo = self.cache?.steps, memo.prepare(store, options: options) { stepMemo = memo } else { stepMemo = nil }
+        plans = self.cache?.plans
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
         let mint = windows.values.map { $0[0].0 }.min()!, maxt = windows.values.map { $0[$0.count - 1].1 }.max()!

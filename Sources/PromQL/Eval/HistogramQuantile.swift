@@ -4,12 +4,26 @@ import Model
 /// `histogram_quantile` over classic `le` buckets (Prometheus 2.42's `bucketQuantile`).
 enum HistogramQuantile {
     static func evaluate(_ q: Double, _ input: [VectorSample], at t: Int64) -> [VectorSample] {
-        // Groups are the label sets without `le`, found by a hash of the other pairs so that
-        // no label set is built per bucket; collisions chain through `nextSameHash`.
+        evaluate(q, input, plan(input), at: t)
+    }
+
+    static func evaluate(_ q: Double, _ input: [VectorSample], _ plan: HistogramPlan, at t: Int64) -> [VectorSample] {
+        var buckets = [[(Double, Double)]](repeating: [], count: plan.labels.count)
+        for (i, s) in input.enumerated() where plan.groupOf[i] >= 0 {
+            buckets[plan.groupOf[i]].append((plan.le[i], s.v))
+        }
+        return plan.labels.indices.map { VectorSample(labels: plan.labels[$0], t: t, v: bucketQuantile(q, buckets[$0])) }
+    }
+
+    /// The histograms of `input`: groups are the label sets without `le`, found by a hash of
+    /// the other pairs so that no label set is built per bucket; collisions chain through
+    /// `nextSameHash`. Groups come in order of first appearance.
+    static func plan(_ input: [VectorSample]) -> HistogramPlan {
         var byHash: [UInt64: Int] = [:]
         var nextSameHash: [Int] = []
         var first: [Int] = []   // the input sample that opened each group
-        var buckets: [[(Double, Double)]] = []
+        var groupOf = [Int](repeating: -1, count: input.count)
+        var les = [Double](repeating: 0, count: input.count)
         var lastLe = "", lastLeValue = 0.0
         for (i, s) in input.enumerated() {
             guard let leText = s.labels["le"] else { continue }
@@ -28,16 +42,14 @@ enum HistogramQuantile {
             if g < 0 {
                 g = first.count
                 first.append(i)
-                buckets.append([])
                 nextSameHash.append(head)
                 byHash[h] = g
             }
-            buckets[g].append((le, s.v))
+            groupOf[i] = g
+            les[i] = le
         }
-        return first.indices.map { g in
-            let key = Labels(sorted: input[first[g]].labels.pairs.filter { $0.name != "le" })
-            return VectorSample(labels: key.withoutMetricName(), t: t, v: bucketQuantile(q, buckets[g]))
-        }
+        let labels = first.map { Labels(sorted: input[$0].labels.pairs.filter { $0.name != "le" }).withoutMetricName() }
+        return HistogramPlan(groupOf: groupOf, le: les, labels: labels)
     }
 
     static func hashWithoutLe(_ l: Labels) -> UInt64 {

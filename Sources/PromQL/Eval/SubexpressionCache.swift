@@ -34,9 +34,12 @@ public final class SubexpressionCache {
 
     /// Subquery steps kept across evaluations (a rule group's), or nil.
     public let steps: SubqueryStepMemo?
+    /// Groupings kept across evaluations (a rule group's), or nil.
+    public let plans: GroupPlanMemo?
 
-    public init(steps: SubqueryStepMemo? = nil) {
+    public init(steps: SubqueryStepMemo? = nil, plans: GroupPlanMemo? = nil) {
         self.steps = steps
+        self.plans = plans
     }
 
     /// The number of cached results.

@@ -37,6 +37,8 @@ public struct RuleGroup: Sendable {
     /// Subquery steps that read only settled data, kept for the next evaluation (a baseline
     /// like `[6h:10m]` otherwise recomputes the same 36 steps every interval).
     public let subquerySteps = SubqueryStepMemo()
+    /// Aggregation and histogram groupings, reused while the series are the same.
+    public let groupPlans = GroupPlanMemo()
 
     public init(name: String, file: String, interval: Int64, limit: Int, rules: [Rule]) {
         self.name = name
@@ -56,8 +58,11 @@ public struct RuleGroup: Sendable {
         var writtenNow: Set<Labels> = []
         // Identical subexpressions of this evaluation's rules (the same histogram query under
         // two thresholds) are evaluated once; a rule's writes drop what could have read them.
-        let cache = SubexpressionCache(steps: subquerySteps)
-        defer { subquerySteps.sweep() }
+        let cache = SubexpressionCache(steps: subquerySteps, plans: groupPlans)
+        defer {
+            subquerySteps.sweep()
+            groupPlans.sweep()
+        }
         for i in rules.indices {
             let start = clock.now
             lastEvaluations[i] = ts

@@ -20,13 +20,18 @@ struct DBQuerier: Querier {
         // are in, so no append copies a shared buffer. A chunk reaching out of the window is
         // decoded into a scratch pair first and only its samples in the window are kept, so
         // a 5 m window over 30,000 open chunks does not hold their 30-minute contents.
+        // Chunks are read in place through pointers below: a chunk taken out of the array is
+        // a copy, a retain and a release each.
         var n = 0
-        for c in sel.chunks {
-            if c.minTime >= lo && c.maxTime <= hi || c.maxTime <= c.minTime {
-                n += c.chunk.count
-            } else {
-                let inside = Double(min(c.maxTime, hi) - max(c.minTime, lo)) / Double(c.maxTime - c.minTime)
-                n += Int((Double(c.chunk.count) * inside).rounded(.up)) + 1
+        sel.chunks.withUnsafeBufferPointer { chunks in
+            for k in chunks.indices {
+                let minT = chunks[k].minTime, maxT = chunks[k].maxTime, count = chunks[k].chunk.count
+                if minT >= lo && maxT <= hi || maxT <= minT {
+                    n += count
+                } else {
+                    let inside = Double(min(maxT, hi) - max(minT, lo)) / Double(maxT - minT)
+                    n += Int((Double(count) * inside).rounded(.up)) + 1
+                }
             }
         }
         var ts: [Int64] = [], vs: [Double] = []
@@ -39,18 +44,16 @@ struct DBQuerier: Querier {
             let start = ts.count
             let range = sel.chunkRange(i)
             var runs: [Int] = []  // where each chunk's samples start, when there are several
-            // Through a pointer: a chunk read by subscript is a copy, a retain and release each.
             try sel.chunks.withUnsafeBufferPointer { chunks in
                 for k in range {
                     if range.count > 1 { runs.append(ts.count - start) }
-                    let c = chunks[k]
-                    if c.minTime >= lo && c.maxTime <= hi {
-                        try c.chunk.decode(into: &ts, &vs)
+                    if chunks[k].minTime >= lo && chunks[k].maxTime <= hi {
+                        try chunks[k].chunk.decode(into: &ts, &vs)
                         continue
                     }
                     scratchT.removeAll(keepingCapacity: true)
                     scratchV.removeAll(keepingCapacity: true)
-                    try c.chunk.decode(into: &scratchT, &scratchV)
+                    try chunks[k].chunk.decode(into: &scratchT, &scratchV)
                     for j in scratchT.indices where scratchT[j] >= lo && scratchT[j] <= hi {
                         ts.append(scratchT[j])
                         vs.append(scratchV[j])

@@ -79,6 +79,20 @@ import Testing
         #expect(h2.first?.v == 17)
     }
 
+    @Test func queriesShareASelectorsReadUntilItsNameIsWritten() throws {
+        let s = store()
+        let cache = SubexpressionCache()
+        _ = try query("sum(rate(x[5m])) > 0", s, cache)
+        guard case .vector(let before) = try query("count(rate(x[5m]))", s, cache) else { Issue.record("expected a vector"); return }
+        #expect(cache.selectionHits == 1)
+        s.add(Labels(["__name__": "x", "i": "new"]), Self.t - 30_000, 1)
+        s.add(Labels(["__name__": "x", "i": "new"]), Self.t, 2)
+        cache.invalidate(writing: ["x"])
+        guard case .vector(let after) = try query("max(rate(x[5m])) + count(rate(x[5m]))", s, cache) else { Issue.record("expected a vector"); return }
+        #expect(cache.selectionHits == 1)
+        #expect(after.first!.v > before.first!.v + 1)
+    }
+
     @Test func queriesWithAtModifiersAreNotCached() throws {
         let s = store()
         let cache = SubexpressionCache()

@@ -145,8 +145,14 @@ final class Evaluator {
         key.position = PositionRange(0, 0)
         if let s = fetched[key] { return s }
         guard let ws = windows[key], let q = querier else { return [] }
-        var s = try q.select(key.matchers, mint: ws[0].0, maxt: ws[0].1)
-        for w in ws.dropFirst() { s = Self.appending(try q.select(key.matchers, mint: w.0, maxt: w.1), to: s) }
+        // Another query of the group may have read the same selector over the same windows.
+        let shared = cache.map { _ in SubexpressionCache.SelectionKey(matchers: key.matchers, windows: ws.flatMap { [$0.0, $0.1] }) }
+        var s: [SeriesSamples]
+        if let cache, let shared, let hit = cache.selection(shared) { s = hit } else {
+            s = try q.select(key.matchers, mint: ws[0].0, maxt: ws[0].1)
+            for w in ws.dropFirst() { s = Self.appending(try q.select(key.matchers, mint: w.0, maxt: w.1), to: s) }
+            if let cache, let shared { cache.keep(shared, s, reads: SubexpressionCache.metricNames(.vectorSelector(key))) }
+        }
         for x in s { loaded += x.count }
         if loaded > options.maxSamples { throw EvalError.tooManySamples }
         fetched[key] = s

@@ -28,9 +28,20 @@ public final class SubexpressionCache {
     }
 
     var entries: [Key: Entry] = [:]
+
+    /// A selector's matchers and the windows read.
+    struct SelectionKey: Hashable {
+        var matchers: [LabelMatcher]
+        var windows: [Int64]
+    }
+
+    /// What selectors read, for the other queries of the evaluation.
+    var selections: [SelectionKey: (series: [SeriesSamples], reads: Set<String>?)] = [:]
     /// Lookups answered from the cache, for tests and benchmarks.
     public private(set) var hits = 0
     public private(set) var misses = 0
+    /// Selector reads answered from another query's read.
+    public private(set) var selectionHits = 0
 
     /// Subquery steps kept across evaluations (a rule group's), or nil.
     public let steps: SubqueryStepMemo?
@@ -47,15 +58,38 @@ public final class SubexpressionCache {
 
     /// Drops every result that may have read a series with one of these metric names.
     public func invalidate(writing names: Set<String>) {
-        if names.isEmpty || entries.isEmpty { return }
-        entries = entries.filter { _, e in
-            guard let reads = e.reads else { return false }
-            return reads.isDisjoint(with: names)
+        if names.isEmpty { return }
+        if !entries.isEmpty {
+            entries = entries.filter { _, e in
+                guard let reads = e.reads else { return false }
+                return reads.isDisjoint(with: names)
+            }
+        }
+        if !selections.isEmpty {
+            selections = selections.filter { _, e in
+                guard let reads = e.reads else { return false }
+                return reads.isDisjoint(with: names)
+            }
         }
     }
 
     /// Drops every result.
-    public func removeAll() { entries.removeAll() }
+    public func removeAll() {
+        entries.removeAll()
+        selections.removeAll()
+    }
+
+    func selection(_ key: SelectionKey) -> [SeriesSamples]? {
+        if let s = selections[key] {
+            selectionHits += 1
+            return s.series
+        }
+        return nil
+    }
+
+    func keep(_ key: SelectionKey, _ series: [SeriesSamples], reads: Set<String>?) {
+        selections[key] = (series, reads)
+    }
 
     func lookup(_ key: Key) -> Value? {
         if let e = entries[key] {

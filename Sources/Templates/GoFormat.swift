@@ -13,10 +13,8 @@ enum GoFormat {
         let neg = v.sign == .minus
         if v == 0 { return neg ? "-0" : "0" }
         // C's %e rounds the exact binary value half-to-even, as Go's decimal rounding does.
-        let e = String(format: "%.\(prec - 1)e", v.magnitude)
-        let parts = e.split(separator: "e")
-        var digits = Array(parts[0].replacingOccurrences(of: ".", with: ""))
-        let exp = Int(parts[1])!
+        let (mantissa, exp) = cExponent(v.magnitude, digits: prec)
+        var digits = mantissa
         while digits.count > 1, digits.last == "0" { digits.removeLast() }
         let nd = digits.count, dp = exp + 1
         var eprec = prec
@@ -37,6 +35,38 @@ enum GoFormat {
             out += String(digits[..<dp]) + "." + String(digits[dp...])
         }
         return out
+    }
+
+    /// C's `%.<digits-1>e` of a finite non-negative value, as its significant digits and
+    /// decimal exponent: straight from `vsnprintf` into a buffer (alert templates format a
+    /// value per alert per evaluation; Foundation's `String(format:)` cost ten times more).
+    static func cExponent(_ v: Double, digits: Int) -> (digits: [Character], exponent: Int) {
+        let format = "%.\(digits - 1)e"
+        var size = 64
+        while true {
+            var buf = [CChar](repeating: 0, count: size)
+            let n = withVaList([v]) { args in buf.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, size, format, args) } }
+            if Int(n) >= size {
+                size = Int(n) + 1
+                continue
+            }
+            var mantissa: [Character] = []
+            mantissa.reserveCapacity(digits)
+            var i = 0
+            while i < Int(n), buf[i] != 0x65 /* e */ {
+                if buf[i] != 0x2e /* . */ { mantissa.append(Character(Unicode.Scalar(UInt8(bitPattern: buf[i])))) }
+                i += 1
+            }
+            var exponent = 0, negative = false
+            i += 1
+            if i < Int(n), buf[i] == 0x2d /* - */ { negative = true }
+            i += 1
+            while i < Int(n) {
+                exponent = exponent * 10 + Int(buf[i] - 0x30)
+                i += 1
+            }
+            return (mantissa, negative ? -exponent : exponent)
+        }
     }
 
     /// A subset of Go's `fmt.Sprintf`: flags `-+ 0#`, width, precision and the verbs

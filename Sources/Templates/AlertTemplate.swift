@@ -49,6 +49,15 @@ public struct AlertTemplate {
         return result
     }
 
+    static func hasAction(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "{") && previous == UInt8(ascii: "{") { return true }
+            previous = b
+        }
+        return false
+    }
+
     /// Parse-checks a text as `promtool check rules` does (`template: __alert_X:1: ...`).
     public static func check(_ text: String, alertName: String) throws(TemplateError) {
         var p = TemplateParser(name: "__alert_" + alertName, text: prelude + text, functions: TemplateFunctions.names)
@@ -57,6 +66,9 @@ public struct AlertTemplate {
 
     /// The expanded text, or `<error expanding template: ...>` on failure.
     public func expand(_ text: String) -> String {
+        // Without an action the text is its own expansion (the prelude prints nothing), as
+        // for most runbook URLs.
+        if !Self.hasAction(text) { return text }
         let full = Self.prelude + text
         let nodes: [TemplateNode]
         switch Self.parsed(name: name, text: full) {

@@ -19,5 +19,32 @@ public struct Alert: Sendable, Equatable {
     /// `endsAt` promised to Alertmanager at the last send (ms); nil = never sent.
     public var validUntil: Int64?
 
+    /// The ALERTS (for a state) and ALERTS_FOR_STATE label sets, made once per alert: the
+    /// same storage every evaluation lets the store find the series without hashing them.
+    /// Not part of the alert's value (`==`).
+    var alertsSeries: (state: State, labels: Labels)?
+    var forStateSeries: Labels?
+
     public var isFiring: Bool { state == .firing }
+
+    public init(state: State, labels: Labels, annotations: [Label], value: Double, activeAt: Int64, firedAt: Int64? = nil,
+                resolvedAt: Int64? = nil, keepFiringSince: Int64? = nil, lastSentAt: Int64? = nil, validUntil: Int64? = nil) {
+        self.state = state
+        self.labels = labels
+        self.annotations = annotations
+        self.value = value
+        self.activeAt = activeAt
+        self.firedAt = firedAt
+        self.resolvedAt = resolvedAt
+        self.keepFiringSince = keepFiringSince
+        self.lastSentAt = lastSentAt
+        self.validUntil = validUntil
+    }
+
+    public static func == (a: Alert, b: Alert) -> Bool {
+        a.state == b.state && a.labels == b.labels && a.annotations == b.annotations
+            && a.value.bitPattern == b.value.bitPattern && a.activeAt == b.activeAt && a.firedAt == b.firedAt
+            && a.resolvedAt == b.resolvedAt && a.keepFiringSince == b.keepFiringSince && a.lastSentAt == b.lastSentAt
+            && a.validUntil == b.validUntil
+    }
 }

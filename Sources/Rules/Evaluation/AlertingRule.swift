@@ -56,14 +56,16 @@ public struct AlertingRule: Sendable {
         // Build every alert first: a duplicate fails the evaluation before state changes.
         var fresh: [Labels: Alert] = [:]
         var order: [Labels] = []
+        let labelNames = labels.keys.sorted()
+        let annotationNames = annotations.keys.sorted { $0.utf8Precedes($1) }
         for s in result {
             let tmpl = AlertTemplate(alertName: name, labels: s.labels.dictionary, value: s.v,
                                      externalLabels: externalLabels, externalURL: externalURL, query: templateQuery)
             var b = LabelsBuilder(s.labels)
             b.delete(Labels.metricName)
-            for k in labels.keys.sorted() { b.set(k, tmpl.expand(labels[k]!)) }
+            for k in labelNames { b.set(k, tmpl.expand(labels[k]!)) }
             b.set("alertname", name)
-            let anns = annotations.keys.sorted { $0.utf8Precedes($1) }.map { Label(name: $0, value: tmpl.expand(annotations[$0]!)) }
+            let anns = annotationNames.map { Label(name: $0, value: tmpl.expand(annotations[$0]!)) }
             let l = b.labels
             if fresh[l] != nil { throw DuplicateError() }
             fresh[l] = Alert(state: .pending, labels: l, annotations: anns, value: s.v, activeAt: ts)
@@ -109,12 +111,18 @@ public struct AlertingRule: Sendable {
                 a.state = .firing
                 a.firedAt = ts
             }
-            active[l] = a
             if isRestored {
-                out.append(VectorSample(labels: seriesLabels(a, metric: "ALERTS", state: a.state), t: ts, v: 1))
-                out.append(VectorSample(labels: seriesLabels(a, metric: "ALERTS_FOR_STATE", state: nil), t: ts,
-                                        v: Double(floorDiv(a.activeAt, 1000))))
+                let alerts: Labels
+                if let c = a.alertsSeries, c.state == a.state { alerts = c.labels } else {
+                    alerts = seriesLabels(a, metric: "ALERTS", state: a.state)
+                    a.alertsSeries = (a.state, alerts)
+                }
+                let forState = a.forStateSeries ?? seriesLabels(a, metric: "ALERTS_FOR_STATE", state: nil)
+                a.forStateSeries = forState
+                out.append(VectorSample(labels: alerts, t: ts, v: 1))
+                out.append(VectorSample(labels: forState, t: ts, v: Double(floorDiv(a.activeAt, 1000))))
             }
+            active[l] = a
         }
         // Step C: limit.
         if limit > 0, numActive > limit {

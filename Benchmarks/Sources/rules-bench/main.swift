@@ -128,7 +128,8 @@ default:
 }
 print("store: \(storeKind), built in \(fmt(secs(clock.now - c0), 1)) s (untimed), RSS \(fmt(rssMB(), 0)) MB")
 
-// `--query EXPR`: only that expression, as an instant query at the evaluation times (for profiling).
+// `--query EXPR`: only that expression, as an instant query at the evaluation times, with what a
+// rule group keeps between evaluations (for profiling).
 if let q = onlyQuery {
     let expr = try PromQLParser.parse(q)
     let engine = Engine()
@@ -136,13 +137,15 @@ if let q = onlyQuery {
     var times: [Double] = []
     var n = 0
     // As a rule group runs it: one cache per evaluation with the group's subquery step memo.
-    let memo = SubqueryStepMemo()
-    _ = try engine.instantQuery(expr, at: t - step, on: store, sharing: SubexpressionCache(steps: memo))
+    let memo = SubqueryStepMemo(), plans = GroupPlanMemo()
+    _ = try engine.instantQuery(expr, at: t - step, on: store, sharing: SubexpressionCache(steps: memo, plans: plans))
     memo.sweep()
+    plans.sweep()
     for _ in 0..<iterations {
         let s = clock.now
-        let r = try engine.instantQuery(expr, at: t, on: store, sharing: SubexpressionCache(steps: memo))
+        let r = try engine.instantQuery(expr, at: t, on: store, sharing: SubexpressionCache(steps: memo, plans: plans))
         memo.sweep()
+        plans.sweep()
         times.append(secs(clock.now - s))
         if case .vector(let v) = r { n = v.count }
         t += step

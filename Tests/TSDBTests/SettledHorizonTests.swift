@@ -97,3 +97,24 @@ import Testing
         #expect(memo.hits > 0)
     }
 }
+
+/// A querier made before a cut still sees every sample when it reads after the cut (the
+/// block list is read after the head, at each read).
+@Suite struct QuerierAcrossACutTests {
+    @Test func aCutBetweenMakingAndReadingLosesNothing() throws {
+        let dir = TestDirectory()
+        let db = try DB.open(dir.path)
+        defer { db.close() }
+        for k in 1...(4 * 240) {
+            let app = db.makeAppender()
+            try app.append(Labels(["__name__": "x"]), Int64(k) * 15_000, Double(k))
+            try app.commit()
+        }
+        let q = try db.querier(mint: 0, maxt: 5 * 3_600_000)
+        #expect(try db.compact().count == 1)  // 0–2 h moves from the head into a block
+        let s = try q.select([try LabelMatcher(.equal, "__name__", "x")], mint: 0, maxt: 5 * 3_600_000)
+        #expect(s.count == 1)
+        #expect(s.first?.count == 4 * 240)
+        #expect(try q.labelValues("__name__", []) == ["x"])
+    }
+}

@@ -161,7 +161,7 @@ public final class DB: Queryable, Appendable, @unchecked Sendable {
     public func makeAppender() -> any Appender { DBAppender(db: self) }
 
     public func querier(mint: Int64, maxt: Int64) throws -> any Querier {
-        DBQuerier(head: head, blocks: state.withLock { $0.blocks }, mint: mint, maxt: maxt)
+        DBQuerier(head: head, blocks: { self.state.withLock { $0.blocks } }, mint: mint, maxt: maxt)
     }
 
     public var stats: DBStats {

@@ -1,19 +1,25 @@
 import Model
 
 /// Reads head and blocks as one: per series, block samples then head samples, in time order.
+///
+/// The head is read first and the block list after it, at each read: a cut adds its block to
+/// the list before it truncates the head, so samples the head read no longer had are in the
+/// list read after it (a sample read from both is merged away). A block list taken when the
+/// querier was made would miss a cut that happened in between.
 struct DBQuerier: Querier {
     let head: Head
-    let blocks: [Block]
+    let blocks: () -> [Block]
     let mint: Int64
     let maxt: Int64
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples] {
         let lo = max(mint, self.mint), hi = min(maxt, self.maxt)
+        let headPart = head.select(matchers, mint: lo, maxt: hi)
         var parts: [ChunkSelection] = []
-        for b in blocks where b.meta.maxTime > lo && b.meta.minTime <= hi {
+        for b in blocks() where b.meta.maxTime > lo && b.meta.minTime <= hi {
             parts.append(try b.select(matchers, mint: lo, maxt: hi))
         }
-        parts.append(head.select(matchers, mint: lo, maxt: hi))
+        parts.append(headPart)
         let sel = parts.count == 1 ? parts[0] : Self.merge(parts)
         // Every series' samples go into one pair of arrays and the series get slices of them:
         // two allocations per select, not two per series. The slices are made once all samples
@@ -114,13 +120,13 @@ struct DBQuerier: Querier {
 
     func labelNames(_ matchers: [LabelMatcher]) throws -> [String] {
         var names = Set(head.labelNames(matchers))
-        for b in blocks { names.formUnion(b.labelNames(matchers)) }
+        for b in blocks() { names.formUnion(b.labelNames(matchers)) }
         return names.sorted { $0.utf8Precedes($1) }
     }
 
     func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws -> [String] {
         var values = Set(head.labelValues(name, matchers))
-        for b in blocks { values.formUnion(b.labelValues(name, matchers)) }
+        for b in blocks() { values.formUnion(b.labelValues(name, matchers)) }
         return values.sorted { $0.utf8Precedes($1) }
     }
 

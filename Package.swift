@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["TestSupport", "Server", "Model", "PromQL", "TSDB", "Scrape", "Rules", "HTTPClient", "Alerting",
                                                         .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DryRunTests", dependencies: ["TestSupport", "DryRun", "Model", "Alerting", "Rules", "Exposition"]),
-        .testTarget(name: "WebUITests", dependencies: ["WebUI", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "WebUITests", dependencies: ["TestSupport", "WebUI", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Model", "Exposition"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "Model", "PromQL", "PromQLTesting"]),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Model
+import TestSupport
 import Testing
 @testable import WebUI
 
@@ -27,27 +28,9 @@ import Testing
         }
     }
 
-    /// Runs a tool to completion with stdout in a file; stdin and stderr are /dev/null.
-    static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-webui-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        p.standardOutput = h
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try h.close()
-        return (p.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
-    }
-
     /// `curl -s -i` (headers and body).
     static func curl(_ args: [String]) throws -> String {
-        try run("/usr/bin/curl", ["-s", "-i", "--max-time", "10"] + args).out
+        try runTool("/usr/bin/curl", ["-s", "-i", "--max-time", "10"] + args).out
     }
 
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -96,7 +79,7 @@ import Testing
         }
         try await Self.withServer(WebUI(source: source)) { port in
             for page in ["/ui/alerts", "/ui/targets", "/ui/silences/new?m0n=path&m0v=" + FormData.encode(payload)] {
-                let dom = try Self.run(chromium, ["--headless", "--disable-gpu", "--no-sandbox", "--dump-dom",
+                let dom = try runTool(chromium, ["--headless", "--disable-gpu", "--no-sandbox", "--dump-dom",
                                                   "http://127.0.0.1:\(port)\(page)"]).out
                 #expect(dom.contains("</html>"), "\(page): \(dom.prefix(300))")
                 #expect(dom.contains("<body>"), "\(page)")

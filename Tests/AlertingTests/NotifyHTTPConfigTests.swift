@@ -339,27 +339,8 @@ final class FixtureServer: @unchecked Sendable {
     static let script = Paths.packageRoot.appendingPathComponent("Tests/HTTPClientTests/Fixtures/servers.py").path
 
     init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script] + arguments
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = stdout
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { process.waitUntilExit(); throw SinkError("servers.py \(arguments) exited before printing a port") }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw SinkError("servers.py printed no port")
-        }
-        self.port = port
-        self.process = process
+        // stdin stays open: servers.py exits when it closes.
+        (process, port) = try startPythonServer(Self.script, arguments, stdin: stdin)
     }
 
     func stop() {

@@ -14,27 +14,7 @@ final class NotifySink: @unchecked Sendable {
     static let script = Paths.packageRoot.appendingPathComponent("fixtures/notify/sink.py").path
 
     init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script] + arguments
-        let stdout = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = stdout
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { process.waitUntilExit(); throw SinkError("sink.py \(arguments) exited before printing a port") }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw SinkError("sink.py printed no port")
-        }
-        self.port = port
-        self.process = process
+        (process, port) = try startPythonServer(Self.script, arguments, stdin: FileHandle.nullDevice)
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
@@ -50,6 +30,32 @@ final class NotifySink: @unchecked Sendable {
         let list = try JSONSerialization.jsonObject(with: Data(resp.body)) as? [[String: Any]] ?? []
         return list.map { ($0["path"] as? String ?? "", $0["headers"] as? [String: String] ?? [:], $0["body"] as? String ?? "") }
     }
+}
+
+/// Starts `python3 script arguments…` (stderr to /dev/null) and reads the port it prints on its
+/// first line; a child that prints no port is killed.
+func startPythonServer(_ script: String, _ arguments: [String], stdin: Any) throws -> (Process, Int) {
+    let name = (script as NSString).lastPathComponent
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script] + arguments
+    let stdout = Pipe()
+    process.standardInput = stdin
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = stdout
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = stdout.fileHandleForReading.availableData
+        if chunk.isEmpty { process.waitUntilExit(); throw SinkError("\(name) \(arguments) exited before printing a port") }
+        line.append(chunk)
+    }
+    guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw SinkError("\(name) printed no port")
+    }
+    return (process, port)
 }
 
 struct SinkError: Error, CustomStringConvertible {

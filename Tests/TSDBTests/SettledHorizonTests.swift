@@ -118,3 +118,21 @@ import Testing
         #expect(try q.labelValues("__name__", []) == ["x"])
     }
 }
+
+/// The head's kept sorted selections stay bounded however many distinct selectors are read.
+@Suite struct SortedSelectionBoundTests {
+    @Test func manyDistinctSelectorsKeepABoundedNumberOfReferences() throws {
+        let dir = TestDirectory()
+        let db = try DB.open(dir.path)
+        defer { db.close() }
+        let app = db.makeAppender()
+        for i in 0..<3_000 { try app.append(Labels(["__name__": "x", "i": String(i)]), 1_000, Double(i)) }
+        try app.commit()
+        let q = try db.querier(mint: 0, maxt: 2_000)
+        for k in 0..<300 {
+            let s = try q.select([try LabelMatcher(.equal, "__name__", "x"), try LabelMatcher(.notEqual, "i", String(k))], mint: 0, maxt: 2_000)
+            #expect(s.count == 2_999)
+            #expect(db.head.sortedSelectionsHeld <= 2 * 3_000 + 10_000)
+        }
+    }
+}

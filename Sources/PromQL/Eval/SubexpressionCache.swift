@@ -59,18 +59,10 @@ public final class SubexpressionCache {
     /// Drops every result that may have read a series with one of these metric names.
     public func invalidate(writing names: Set<String>) {
         if names.isEmpty { return }
-        if !entries.isEmpty {
-            entries = entries.filter { _, e in
-                guard let reads = e.reads else { return false }
-                return reads.isDisjoint(with: names)
-            }
-        }
-        if !selections.isEmpty {
-            selections = selections.filter { _, e in
-                guard let reads = e.reads else { return false }
-                return reads.isDisjoint(with: names)
-            }
-        }
+        // Kept: what read only other names (nil reads: any name).
+        func unaffected(_ reads: Set<String>?) -> Bool { reads?.isDisjoint(with: names) ?? false }
+        if !entries.isEmpty { entries = entries.filter { unaffected($0.value.reads) } }
+        if !selections.isEmpty { selections = selections.filter { unaffected($0.value.reads) } }
     }
 
     /// Drops every result.

@@ -21,6 +21,9 @@ final class Head: @unchecked Sendable {
     /// the same selectors every evaluation, and sorting 30,000 label sets per select cost more
     /// than reading their samples.
     private var sortedSelections: [[LabelMatcher]: [MemSeries]] = [:]
+    /// Series references held by `sortedSelections`, bounded so that many distinct ad-hoc
+    /// selectors (dashboards with template variables) cannot grow it without limit.
+    private(set) var sortedSelectionsHeld = 0
     private var nextRef: UInt64 = 1
     private(set) var minTime: Int64 = .max
     private(set) var maxTime: Int64 = .min
@@ -204,14 +207,19 @@ final class Head: @unchecked Sendable {
             while lo < hi { let m = (lo + hi) / 2; if list[m].labels < s.labels { lo = m + 1 } else { hi = m } }
             list.insert(s, at: lo)
             sortedSelections[matchers] = list
+            sortedSelectionsHeld += 1
         }
     }
 
     private func sortedSelectionLocked(_ matchers: [LabelMatcher]) -> [MemSeries] {
         if let hit = sortedSelections[matchers] { return hit }
         let found = index.postings(for: matchers).compactMap { byRef[$0] }.sorted { $0.labels < $1.labels }
-        if sortedSelections.count >= 1024 { sortedSelections.removeAll() }
+        if sortedSelections.count >= 1024 || sortedSelectionsHeld + found.count > 2 * byRef.count + 10_000 {
+            sortedSelections.removeAll()
+            sortedSelectionsHeld = 0
+        }
         sortedSelections[matchers] = found
+        sortedSelectionsHeld += found.count
         return found
     }
 
@@ -259,7 +267,10 @@ final class Head: @unchecked Sendable {
                 if byHash[s.labels.fingerprint]?.isEmpty == true { byHash[s.labels.fingerprint] = nil }
             }
             index.remove(dead.map { ($0.labels, $0.ref) })
-            if !dead.isEmpty { sortedSelections.removeAll() }
+            if !dead.isEmpty {
+                sortedSelections.removeAll()
+                sortedSelectionsHeld = 0
+            }
             minTime = byRef.values.compactMap(\.minTime).min() ?? .max
             return Set(byRef.keys)
         }

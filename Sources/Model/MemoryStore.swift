@@ -9,18 +9,22 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
         let labels: Labels
         var ts: [Int64] = []
         var vs: [Double] = []
+        var recent = RecentSamples()
         init(labels: Labels) { self.labels = labels }
 
         func insert(_ t: Int64, _ v: Double) {
             if let last = ts.last, t <= last {
                 var lo = 0, hi = ts.count
                 while lo < hi { let m = (lo + hi) / 2; if ts[m] < t { lo = m + 1 } else { hi = m } }
-                if lo < ts.count, ts[lo] == t { vs[lo] = v; return }
-                ts.insert(t, at: lo)
-                vs.insert(v, at: lo)
+                if lo < ts.count, ts[lo] == t { vs[lo] = v } else {
+                    ts.insert(t, at: lo)
+                    vs.insert(v, at: lo)
+                }
+                if lo >= ts.count - RecentSamples.capacity { recent = RecentSamples(last: ts, vs) }
             } else {
                 ts.append(t)
                 vs.append(v)
+                recent.append(t, v)
             }
         }
     }
@@ -80,28 +84,86 @@ public final class MemoryStore: Queryable, Appendable, @unchecked Sendable {
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> [SeriesSamples] {
         state.withLock { s in
-            var candidates: [Series]
-            var rest = matchers
-            if let i = matchers.firstIndex(where: { $0.name == Labels.metricName && $0.kind == .equal }) {
-                let m = matchers[i]
-                rest.remove(at: i)
-                if s.unsortedNames.remove(m.value) != nil {
-                    s.byName[m.value]!.sort { $0.labels < $1.labels }
-                }
-                candidates = s.byName[m.value] ?? []
-            } else {
-                if s.sorted == nil { s.sorted = s.series.values.sorted { $0.labels < $1.labels } }
-                candidates = s.sorted!
-            }
+            let (candidates, rest) = Self.candidates(&s, matchers)
             var out: [SeriesSamples] = []
             out.reserveCapacity(candidates.count)
             for c in candidates where rest.isEmpty || rest.matches(c.labels) {
-                let lo = lowerBound(c.ts, mint), hi = upperBound(c.ts, maxt)
+                let (lo, hi) = c.ts.withUnsafeBufferPointer { Self.window($0, mint, maxt) }
                 if lo >= hi { continue }
                 out.append(SeriesSamples(labels: c.labels, timestamps: c.ts[lo..<hi], values: c.vs[lo..<hi]))
             }
             return out
         }
+    }
+
+    /// `select` as columns, copied while the lock is held: no reference to a series' arrays
+    /// is handed out, so the next append to them needs no copy.
+    func selectColumns(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) -> SeriesColumns {
+        state.withLock { s in
+            let (candidates, rest) = Self.candidates(&s, matchers)
+            var out = SeriesColumns()
+            out.labels.reserveCapacity(candidates.count)
+            out.ends.reserveCapacity(candidates.count)
+            candidates.withUnsafeBufferPointer { list in
+                for i in list.indices {
+                    // Unretained: the list holds them, and a retain each touched 30,000 objects.
+                    Unmanaged.passUnretained(list[i])._withUnsafeGuaranteedRef { c in
+                        if !rest.isEmpty && !rest.matches(c.labels) { return }
+                        if c.recent.holds(from: mint, seriesCount: c.ts.count) {
+                            c.recent.append(from: mint, to: maxt, into: &out.timestamps, &out.values)
+                            out.closeSeries(c.labels)
+                            return
+                        }
+                        c.ts.withUnsafeBufferPointer { t in
+                            c.vs.withUnsafeBufferPointer { v in
+                                let (lo, hi) = Self.window(t, mint, maxt)
+                                if lo >= hi { return }
+                                out.timestamps.append(contentsOf: UnsafeBufferPointer(rebasing: t[lo..<hi]))
+                                out.values.append(contentsOf: UnsafeBufferPointer(rebasing: v[lo..<hi]))
+                            }
+                        }
+                        out.closeSeries(c.labels)
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The series a select looks at, sorted by labels, and the matchers left to check.
+    private static func candidates(_ s: inout State, _ matchers: [LabelMatcher]) -> ([Series], [LabelMatcher]) {
+        var rest = matchers
+        if let i = matchers.firstIndex(where: { $0.name == Labels.metricName && $0.kind == .equal }) {
+            let m = matchers[i]
+            rest.remove(at: i)
+            if s.unsortedNames.remove(m.value) != nil {
+                s.byName[m.value]!.sort { $0.labels < $1.labels }
+            }
+            return (s.byName[m.value] ?? [], rest)
+        }
+        if s.sorted == nil { s.sorted = s.series.values.sorted { $0.labels < $1.labels } }
+        return (s.sorted!, rest)
+    }
+
+    /// The indices of `t`'s samples in `mint...maxt`. Searched from the end: queries read
+    /// the newest samples, and probing there stays within the memory they read.
+    private static func window(_ t: UnsafeBufferPointer<Int64>, _ mint: Int64, _ maxt: Int64) -> (Int, Int) {
+        let hi = boundFromEnd(t, t.count) { $0 <= maxt }
+        return (boundFromEnd(t, hi) { $0 < mint }, hi)
+    }
+
+    /// The first index in `0..<end` whose element is not `before`, for a `before` that holds
+    /// for a prefix: a galloping search back from `end`, then a binary search.
+    private static func boundFromEnd(_ t: UnsafeBufferPointer<Int64>, _ end: Int, _ before: (Int64) -> Bool) -> Int {
+        var hi = end, step = 1, lo = 0
+        while hi > 0 {
+            let probe = Swift.max(hi - step, 0)
+            if before(t[probe]) { lo = probe + 1; break }
+            hi = probe
+            step &*= 2
+        }
+        while lo < hi { let m = (lo + hi) >> 1; if before(t[m]) { lo = m + 1 } else { hi = m } }
+        return lo
     }
 }
 
@@ -133,6 +195,9 @@ struct MemoryQuerier: Querier {
     let store: MemoryStore
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples] {
         store.select(matchers, mint: mint, maxt: maxt)
+    }
+    func selectColumns(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> SeriesColumns {
+        store.selectColumns(matchers, mint: mint, maxt: maxt)
     }
     func labelNames(_ matchers: [LabelMatcher]) throws -> [String] {
         let all = store.select(matchers, mint: .min, maxt: .max)

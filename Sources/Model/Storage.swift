@@ -20,6 +20,8 @@ public protocol Querier {
     /// Series matching all matchers, sorted by label set, with their samples in `mint...maxt`.
     /// Series with no sample in the window may be omitted.
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples]
+    /// The same as columns (`SeriesColumns`); the default copies `select`'s result.
+    func selectColumns(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> SeriesColumns
     /// Label names of series with samples in the window, sorted.
     func labelNames(_ matchers: [LabelMatcher]) throws -> [String]
     /// Values of one label, sorted.

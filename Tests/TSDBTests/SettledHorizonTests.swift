@@ -132,7 +132,7 @@ import Testing
         for k in 0..<300 {
             let s = try q.select([try LabelMatcher(.equal, "__name__", "x"), try LabelMatcher(.notEqual, "i", String(k))], mint: 0, maxt: 2_000)
             #expect(s.count == 2_999)
-            #expect(db.head.sortedSelectionsHeld <= 2 * 3_000 + 10_000)
+            #expect(db.head.sortedSelectionsHeld <= 8 * 3_000 + 10_000)
         }
     }
 }

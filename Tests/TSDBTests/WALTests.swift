@@ -53,18 +53,6 @@ private func walSegmentPath(_ dir: String, _ i: Int) -> String { dir + "/" + WAL
 
 private func walLabels(_ d: [String: String]) -> Labels { Labels(d) }
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct WALSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 /// Values that must come back bit-exactly.
 private let walAwkwardValues: [Double] = [
     StaleNaN.value, normalNaN, .nan, -.nan, Double(bitPattern: 0x7ff0_0000_dead_beef),
@@ -106,7 +94,7 @@ private func openWAL(_ dir: String, segmentSize: Int = WAL.defaultSegmentSize,
             }
             return ~c
         }
-        var rng = WALSplitMix(state: 7)
+        var rng = SplitMix64(state: 7)
         let data = (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }
         for start in 0..<9 {
             for end in stride(from: start, through: data.count, by: 7) {
@@ -125,7 +113,7 @@ private func openWAL(_ dir: String, segmentSize: Int = WAL.defaultSegmentSize,
     func roundTrip() throws {
         let tmp = WALTempDir()
         let segmentSize = 1024
-        var rng = WALSplitMix(state: 1)
+        var rng = SplitMix64(state: 1)
         var written: [WALRecord] = []
         do {
             let (wal, existing, _) = try openWAL(tmp.path, segmentSize: segmentSize)
@@ -326,7 +314,7 @@ private func openWAL(_ dir: String, segmentSize: Int = WAL.defaultSegmentSize,
 
     @Test("decoding mangled payloads throws or succeeds, never traps")
     func decodeRobustness() {
-        var rng = WALSplitMix(state: 3)
+        var rng = SplitMix64(state: 3)
         var buf: [UInt8] = []
         WALRecord.series([(ref: 5, labels: walLabels(["a": "b", "c": "δ"]))]).encode(into: &buf)
         let series = buf

@@ -16,18 +16,6 @@ private struct BitSample: Equatable, CustomStringConvertible {
     var description: String { "(\(t), 0x\(String(bits, radix: 16)))" }
 }
 
-/// SplitMix64: a small deterministic PRNG, so property tests are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func makeChunk(_ samples: [BitSample]) -> XORChunk {
     var chunk = XORChunk()
     for s in samples { chunk.append(s.t, s.v) }

@@ -3,13 +3,19 @@
 // models of every per-model metric) for 6 h at 15 s.
 //
 //   rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H] [--db PATH]
+//               [--at live|past] [--query EXPR]
 //
 // `--db PATH` (tsdb only) keeps the built DB at PATH and reopens it on the next run instead of
 // building it again (2 minutes); without it the DB goes to /tmp and is deleted at the end.
 //
 // One full evaluation = `RuleManager.evaluate(group:at:)` for all groups at one timestamp. The data
-// set is built untimed. Timed evaluations run at consecutive 15 s steps ending at t = 6 h; then
-// 3 more full evaluations run with ordo-one's malloc interposer hooked to count allocations.
+// set is built untimed. Evaluations run as in a running server (`--at live`, the default): at
+// consecutive 15 s steps after the data's end, each after an untimed scrape that appends one sample
+// per series at its time. `--at past` evaluates inside the data instead (consecutive steps ending at
+// t = 6 h, nothing appended but the rules' outputs), as the benchmark did before 2026-11-29 09:00 UTC.
+// After the timed evaluations, 3 more run with ordo-one's malloc interposer hooked to count
+// allocations. With `--db`, a live run works on a copy of the kept DB, so that the kept one stays
+// as built.
 // Per-rule times come from a wrapper around the rules' InstantQuerier (the engine call only).
 
 import Foundation
@@ -28,6 +34,7 @@ var iterations = 20
 var hours = 6.0
 var keepDB: String?
 var onlyQuery: String?
+var live = true
 var a = CommandLine.arguments.dropFirst().makeIterator()
 while let x = a.next() {
     switch x {
@@ -37,7 +44,10 @@ while let x = a.next() {
     case "--hours": hours = Double(a.next()!)!
     case "--db": keepDB = a.next()!
     case "--query": onlyQuery = a.next()!
-    default: print("usage: rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H] [--db PATH]"); exit(2)
+    case "--at": live = a.next()! == "live"
+    default:
+        print("usage: rules-bench [--rules DIR] [--store memory|tsdb] [--iterations N] [--hours H] [--db PATH] [--at live|past] [--query EXPR]")
+        exit(2)
     }
 }
 
@@ -102,9 +112,17 @@ case "memory":
     }
     store = m
 case "tsdb" where keepDB.map { FileManager.default.fileExists(atPath: $0 + "/built") } == true:
-    let db = try DB.open(keepDB!)
+    var p = keepDB!
+    if live {
+        // Live runs append: they get a copy, deleted at the end.
+        p = "/tmp/klaxon-rules-bench-\(getpid())"
+        try? FileManager.default.removeItem(atPath: p)
+        try FileManager.default.copyItem(atPath: keepDB!, toPath: p)
+        dbPath = p
+    }
+    let db = try DB.open(p)
     let st = db.stats
-    print("TSDB reopened at \(keepDB!): head series \(st.headSeries), blocks \(st.blocks) (\(st.blockBytes) bytes)")
+    print("TSDB reopened from \(keepDB!): head series \(st.headSeries), blocks \(st.blocks) (\(st.blockBytes) bytes)")
     store = db
 case "tsdb":
     let p = keepDB ?? "/tmp/klaxon-rules-bench-\(getpid())"
@@ -128,30 +146,42 @@ default:
 }
 print("store: \(storeKind), built in \(fmt(secs(clock.now - c0), 1)) s (untimed), RSS \(fmt(rssMB(), 0)) MB")
 
+/// One scrape of every series at `t`, as a running server appends before its rules read.
+func scrape(at t: Int64) {
+    let app = store.makeAppender()
+    let k = Int(t / step)
+    for i in 0..<n { try! app.append(labels[i], t, fleet.value(i, k)) }
+    try! app.commit()
+}
+
 // `--query EXPR`: only that expression, as an instant query at the evaluation times, with what a
 // rule group keeps between evaluations (for profiling).
 if let q = onlyQuery {
     let expr = try PromQLParser.parse(q)
     let engine = Engine()
-    var t = end - Int64(iterations) * step
+    var t = live ? end + step : end - Int64(iterations) * step
     var times: [Double] = []
-    var n = 0
+    var resultCount = 0
     // As a rule group runs it: one cache per evaluation with the group's subquery step memo.
-    let memo = SubqueryStepMemo(), plans = GroupPlanMemo()
-    _ = try engine.instantQuery(expr, at: t - step, on: store, sharing: SubexpressionCache(steps: memo, plans: plans))
+    let memo = SubqueryStepMemo(), plans = GroupPlanMemo(), windows = SelectorWindowMemo()
+    _ = try engine.instantQuery(expr, at: t - step, on: store, sharing: SubexpressionCache(steps: memo, plans: plans, windows: windows))
     memo.sweep()
     plans.sweep()
+    windows.sweep()
     for _ in 0..<iterations {
+        if live { scrape(at: t) }
         let s = clock.now
-        let r = try engine.instantQuery(expr, at: t, on: store, sharing: SubexpressionCache(steps: memo, plans: plans))
+        let r = try engine.instantQuery(expr, at: t, on: store, sharing: SubexpressionCache(steps: memo, plans: plans, windows: windows))
         memo.sweep()
         plans.sweep()
+        windows.sweep()
         times.append(secs(clock.now - s))
-        if case .vector(let v) = r { n = v.count }
+        if case .vector(let v) = r { resultCount = v.count }
         t += step
     }
     times.sort()
-    print("\(q): min \(fmt(times[0] * 1e3, 2)) ms, median \(fmt(times[times.count / 2] * 1e3, 2)) ms; \(n) series in the last result")
+    print("\(q): min \(fmt(times[0] * 1e3, 2)) ms, median \(fmt(times[times.count / 2] * 1e3, 2)) ms; \(resultCount) series in the last result; selector reads \(windows.reads), \(windows.hits) from kept reads")
+    print("times (ms): " + times.map { fmt($0 * 1e3, 1) }.joined(separator: " "))
     exit(0)
 }
 
@@ -173,7 +203,7 @@ for g in loadedGroups {
 let engine = Engine()
 let querier = TimingQuerier(EngineQuerier(engine: engine, store: store))
 let sink = NullSink()
-let first = end - Int64(iterations + 2 + 3 - 1) * step
+let first = live ? end + step : end - Int64(iterations + 2 + 3 - 1) * step
 let manager = RuleManager(querier: querier, queryable: store, storage: store, sink: sink)
 try manager.update(files: files, at: first - 60_000)
 let keys = manager.groupKeys
@@ -184,6 +214,7 @@ var firing = 0
 @MainActor func fullEvaluation(_ perGroup: inout [GroupKey: Double]) -> Double {
     var total = 0.0
     firing = 0
+    if live { scrape(at: ts) }
     for k in keys {
         let s = clock.now
         let alerts = manager.evaluate(group: k, at: ts)
@@ -214,7 +245,7 @@ let wall = secs(clock.now - w0)
 let cpu = cpuSeconds() - cpu0
 querier.enabled = false
 times.sort()
-print("\(iterations) full evaluations (all \(keys.count) groups, t = \(fmt(Double(first + 2 * step) / 3_600_000, 3)) h … \(fmt(Double(ts - step) / 3_600_000, 3)) h, 15 s apart):")
+print("\(iterations) full evaluations (\(live ? "live: each after a scrape at its time" : "past: inside the data"), all \(keys.count) groups, t = \(fmt(Double(first + 2 * step) / 3_600_000, 3)) h … \(fmt(Double(ts - step) / 3_600_000, 3)) h, 15 s apart):")
 print("  per full evaluation: min \(fmt(times[0] * 1e3, 1)) ms, median \(fmt(times[times.count / 2] * 1e3, 1)) ms, max \(fmt(times.last! * 1e3, 1)) ms")
 print("  process CPU over the timed loop: \(fmt(cpu / Double(iterations) * 1e3, 1)) ms per evaluation (wall \(fmt(wall / Double(iterations) * 1e3, 1)) ms)")
 print("  alerts returned by the last evaluation: \(firing)")

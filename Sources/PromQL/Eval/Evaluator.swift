@@ -34,6 +34,9 @@ final class Evaluator {
     /// Steps the memo answered, taken while the windows were worked out so that the selectors
     /// skip their data: subquery text → step time → value.
     var keptSteps: [String: [Int64: QueryValue]] = [:]
+    /// Selector reads kept from earlier evaluations (the cache's), and the store they read.
+    let windowMemo: SelectorWindowMemo?
+    let store: any Queryable
 
     init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable,
          cache: SubexpressionCache? = nil) throws {
@@ -49,6 +52,8 @@ final class Evaluator {
         // Before the querier is made: the memo's mark must precede every read.
         if let memo = self.cache?.steps, memo.prepare(store, options: options) { stepMemo = memo } else { stepMemo = nil }
         plans = self.cache?.plans
+        windowMemo = self.cache?.windows
+        self.store = store
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
         let mint = windows.values.map { $0[0].0 }.min()!, maxt = windows.values.map { $0[$0.count - 1].1 }.max()!
@@ -149,14 +154,26 @@ final class Evaluator {
         let shared = cache.map { _ in SubexpressionCache.SelectionKey(matchers: key.matchers, windows: ws.flatMap { [$0.0, $0.1] }) }
         var s: [SeriesSamples]
         if let cache, let shared, let hit = cache.selection(shared) { s = hit } else {
-            s = try q.select(key.matchers, mint: ws[0].0, maxt: ws[0].1)
-            for w in ws.dropFirst() { s = Self.appending(try q.select(key.matchers, mint: w.0, maxt: w.1), to: s) }
+            s = try read(key.matchers, ws, 0, from: q)
+            for i in ws.indices.dropFirst() { s = Self.appending(try read(key.matchers, ws, i, from: q), to: s) }
             if let cache, let shared { cache.keep(shared, s, reads: SubexpressionCache.metricNames(.vectorSelector(key))) }
         }
         for x in s { loaded += x.count }
         if loaded > options.maxSamples { throw EvalError.tooManySamples }
         fetched[key] = s
         return s
+    }
+
+    /// The selector's series in window `i` of `ws`, through the window memo when there is one.
+    private func read(_ matchers: [LabelMatcher], _ ws: [(Int64, Int64)], _ i: Int, from q: any Querier) throws -> [SeriesSamples] {
+        let (mint, maxt) = ws[i]
+        // Every step of a subquery was kept: its selector has nothing left to read.
+        if mint > maxt { return [] }
+        guard let windowMemo else { return try q.select(matchers, mint: mint, maxt: maxt) }
+        let key = SelectorWindowMemo.Key(matchers: matchers, offset: end &- maxt, span: maxt &- mint)
+        return try windowMemo.read(key, mint: mint, maxt: maxt, store: store) { lo, hi in
+            try q.selectColumns(matchers, mint: lo, maxt: hi)
+        }.series
     }
 
     /// `windows` with `w` added: windows that overlap, or whose gap is shorter than the two

@@ -47,10 +47,13 @@ public final class SubexpressionCache {
     public let steps: SubqueryStepMemo?
     /// Groupings kept across evaluations (a rule group's), or nil.
     public let plans: GroupPlanMemo?
+    /// Selector reads kept across evaluations (a rule group's), or nil.
+    public let windows: SelectorWindowMemo?
 
-    public init(steps: SubqueryStepMemo? = nil, plans: GroupPlanMemo? = nil) {
+    public init(steps: SubqueryStepMemo? = nil, plans: GroupPlanMemo? = nil, windows: SelectorWindowMemo? = nil) {
         self.steps = steps
         self.plans = plans
+        self.windows = windows
     }
 
     /// The number of cached results.

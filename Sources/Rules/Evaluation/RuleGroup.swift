@@ -39,6 +39,8 @@ public struct RuleGroup: Sendable {
     public let subquerySteps = SubqueryStepMemo()
     /// Aggregation and histogram groupings, reused while the series are the same.
     public let groupPlans = GroupPlanMemo()
+    /// Selector reads, so that the next evaluation reads only the samples after them.
+    public let selectorWindows = SelectorWindowMemo()
 
     public init(name: String, file: String, interval: Int64, limit: Int, rules: [Rule]) {
         self.name = name
@@ -58,10 +60,11 @@ public struct RuleGroup: Sendable {
         var writtenNow: Set<Labels> = []
         // Identical subexpressions of this evaluation's rules (the same histogram query under
         // two thresholds) are evaluated once; a rule's writes drop what could have read them.
-        let cache = SubexpressionCache(steps: subquerySteps, plans: groupPlans)
+        let cache = SubexpressionCache(steps: subquerySteps, plans: groupPlans, windows: selectorWindows)
         defer {
             subquerySteps.sweep()
             groupPlans.sweep()
+            selectorWindows.sweep()
         }
         for i in rules.indices {
             let start = clock.now

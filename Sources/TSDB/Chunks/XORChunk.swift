@@ -305,6 +305,55 @@ public struct XORChunk: Sendable {
     }
 }
 
+extension XORChunk {
+    /// Appends the samples in `lo...hi`, decoding no further than the first one after `hi`:
+    /// a query's window over the chunk being appended to, without a scratch copy of the rest.
+    ///
+    /// On error the arrays are left as they were.
+    public func decode(into ts: inout [Int64], _ vs: inout [Double], from lo: Int64, to hi: Int64) throws(ChunkError) {
+        let total = count
+        guard total > 0 else { return }
+        let start = ts.count, startV = vs.count
+        var kept = 0
+        let bytes = self.bytes
+        guard total <= 2 + (bytes.count * 8 - 16 - 72) / 2 else {
+            try decode(into: &ts, &vs)  // throws: the header promises more than the bytes hold
+            return
+        }
+        // As `decode(into:_:)`: room for every sample, filled through pointers, the rest cut off.
+        if ts.capacity < start + total { ts.reserveCapacity(Swift.max(start + total, ts.capacity * 2)) }
+        if vs.capacity < startV + total { vs.reserveCapacity(Swift.max(startV + total, vs.capacity * 2)) }
+        ts.append(contentsOf: repeatElement(0, count: total))
+        vs.append(contentsOf: repeatElement(0, count: total))
+        do {
+            try bytes.withUnsafeBufferPointer { buffer throws(ChunkError) in
+                try ts.withUnsafeMutableBufferPointer { tOut throws(ChunkError) in
+                    try vs.withUnsafeMutableBufferPointer { vOut throws(ChunkError) in
+                        let t = tOut.baseAddress.unsafelyUnwrapped + start
+                        let v = vOut.baseAddress.unsafelyUnwrapped + startV
+                        var reader = BitReader(buffer, position: XORDecoder.firstBit)
+                        var decoder = XORDecoder(total: total, byteCount: bytes.count)
+                        while decoder.index < total {
+                            try decoder.decodeNext(from: &reader)
+                            if decoder.t > hi { break }
+                            if decoder.t < lo { continue }
+                            t[kept] = decoder.t
+                            v[kept] = Double(bitPattern: decoder.value)
+                            kept += 1
+                        }
+                    }
+                }
+            }
+        } catch {
+            ts.removeSubrange(start...)
+            vs.removeSubrange(startV...)
+            throw error
+        }
+        ts.removeSubrange((start + kept)...)
+        vs.removeSubrange((startV + kept)...)
+    }
+}
+
 extension XORChunk: Sequence {
     public var underestimatedCount: Int { count }
 }

@@ -21,3 +21,4 @@ struct ChunkSelection {
         ends.append(chunks.count)
     }
 }
+

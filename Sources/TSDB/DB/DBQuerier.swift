@@ -13,18 +13,28 @@ struct DBQuerier: Querier {
     let maxt: Int64
 
     func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> [SeriesSamples] {
+        try selectColumns(matchers, mint: mint, maxt: maxt).series
+    }
+
+    func selectColumns(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> SeriesColumns {
         let lo = max(mint, self.mint), hi = min(maxt, self.maxt)
+        func overlaps(_ b: Block) -> Bool { b.meta.maxTime > lo && b.meta.minTime <= hi }
+        // A window the blocks do not reach (a rule's last minutes) is read from the head alone,
+        // decoded in one pass. The block list is read again after the head: a cut in between
+        // put its samples in a block, and then the read is done again over both.
+        if !blocks().contains(where: overlaps) {
+            let fromHead = try head.selectSamples(matchers, mint: lo, maxt: hi)
+            if !blocks().contains(where: overlaps) { return fromHead }
+        }
         let headPart = head.select(matchers, mint: lo, maxt: hi)
         var parts: [ChunkSelection] = []
-        for b in blocks() where b.meta.maxTime > lo && b.meta.minTime <= hi {
+        for b in blocks() where overlaps(b) {
             parts.append(try b.select(matchers, mint: lo, maxt: hi))
         }
         parts.append(headPart)
         let sel = parts.count == 1 ? parts[0] : Self.merge(parts)
-        // Every series' samples go into one pair of arrays and the series get slices of them:
-        // two allocations per select, not two per series. The slices are made once all samples
-        // are in, so no append copies a shared buffer. A chunk reaching out of the window is
-        // decoded into a scratch pair first and only its samples in the window are kept, so
+        // Every series' samples go into one pair of arrays: two allocations per select, not two
+        // per series. Of a chunk reaching out of the window only the samples in it are kept, so
         // a 5 m window over 30,000 open chunks does not hold their 30-minute contents.
         // Chunks are read in place through pointers below: a chunk taken out of the array is
         // a copy, a retain and a release each.
@@ -40,12 +50,12 @@ struct DBQuerier: Querier {
                 }
             }
         }
+        var out = SeriesColumns()
         var ts: [Int64] = [], vs: [Double] = []
         ts.reserveCapacity(n)
         vs.reserveCapacity(n)
-        var scratchT: [Int64] = [], scratchV: [Double] = []
-        var spans: [(series: Int, start: Int, end: Int)] = []
-        spans.reserveCapacity(sel.count)
+        out.labels.reserveCapacity(sel.count)
+        out.ends.reserveCapacity(sel.count)
         for i in 0..<sel.count {
             let start = ts.count
             let range = sel.chunkRange(i)
@@ -55,19 +65,12 @@ struct DBQuerier: Querier {
                     if range.count > 1 { runs.append(ts.count - start) }
                     if chunks[k].minTime >= lo && chunks[k].maxTime <= hi {
                         try chunks[k].chunk.decode(into: &ts, &vs)
-                        continue
-                    }
-                    scratchT.removeAll(keepingCapacity: true)
-                    scratchV.removeAll(keepingCapacity: true)
-                    try chunks[k].chunk.decode(into: &scratchT, &scratchV)
-                    for j in scratchT.indices where scratchT[j] >= lo && scratchT[j] <= hi {
-                        ts.append(scratchT[j])
-                        vs.append(scratchV[j])
+                    } else {
+                        try chunks[k].chunk.decode(into: &ts, &vs, from: lo, to: hi)
                     }
                 }
             }
-            if ts.count == start { continue }
-            if range.count > 1 && !Self.isSorted(ts[start...]) {
+            if ts.count > start + 1 && range.count > 1 && !Self.isSorted(ts[start...]) {
                 var st = Array(ts[start...]), sv = Array(vs[start...])
                 if !Self.mergeRuns(&st, &sv, runs) { Self.sortDedupe(&st, &sv) }
                 ts.removeSubrange(start...)
@@ -75,9 +78,14 @@ struct DBQuerier: Querier {
                 ts.append(contentsOf: st)
                 vs.append(contentsOf: sv)
             }
-            spans.append((i, start, ts.count))
+            if ts.count > start {
+                out.labels.append(sel.labels[i])
+                out.ends.append(ts.count)
+            }
         }
-        return spans.map { SeriesSamples(labels: sel.labels[$0.series], timestamps: ts[$0.start..<$0.end], values: vs[$0.start..<$0.end]) }
+        out.timestamps = ts
+        out.values = vs
+        return out
     }
 
     /// Merges parts that are each sorted by labels (blocks in time order, then the head): one
@@ -205,23 +213,4 @@ struct BoundedChunk {
     var chunk: XORChunk
     var minTime: Int64
     var maxTime: Int64
-
-    /// Appends the samples in `lo...hi`; corrupt data is an error, never a silent gap.
-    func decode(into ts: inout [Int64], _ vs: inout [Double], from lo: Int64, to hi: Int64) throws {
-        if minTime >= lo && maxTime <= hi {
-            try chunk.decode(into: &ts, &vs)
-            return
-        }
-        // Decode in place, then keep the samples in range by moving them down.
-        let start = ts.count
-        try chunk.decode(into: &ts, &vs)
-        var kept = start
-        for i in start..<ts.count where ts[i] >= lo && ts[i] <= hi {
-            ts[kept] = ts[i]
-            vs[kept] = vs[i]
-            kept += 1
-        }
-        ts.removeSubrange(kept...)
-        vs.removeSubrange(kept...)
-    }
 }

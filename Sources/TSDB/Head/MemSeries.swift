@@ -15,6 +15,9 @@ final class MemSeries {
     var open = XORChunk()
     var maxTime: Int64 = .min
     var lastValue: Double = 0
+    /// The newest samples, so that a read of the last few seconds (what a rule group reads
+    /// after `SelectorWindowMemo` kept the rest) decodes nothing.
+    private(set) var recent = RecentSamples()
     /// An equal label set stored elsewhere that appends arrive with (see `Head.byIdentity`).
     var alias: Labels?
     /// The head holding the series (`Head.id`); false in `live` once it dropped it. An appender's series
@@ -44,8 +47,24 @@ final class MemSeries {
             open = XORChunk()
         }
         open.append(t, v)
+        recent.append(t, v)
         maxTime = t
         lastValue = v
+    }
+
+    /// Appends the samples in `mint...maxt` to the arrays: from `recent` when it holds all of
+    /// them, else decoded from the chunks that overlap.
+    func readSamples(_ mint: Int64, _ maxt: Int64, into ts: inout [Int64], _ vs: inout [Double]) throws {
+        if recent.holds(from: mint, seriesCount: chunks.isEmpty ? open.count : Int.max) {
+            recent.append(from: mint, to: maxt, into: &ts, &vs)
+            return
+        }
+        for i in bounds.indices where bounds[i].maxT >= mint && bounds[i].minT <= maxt {
+            try chunks[i].decode(into: &ts, &vs, from: mint, to: maxt)
+        }
+        if let lo = open.minTime, let hi = open.maxTime, hi >= mint && lo <= maxt {
+            try open.decode(into: &ts, &vs, from: mint, to: maxt)
+        }
     }
 
     /// The chunks overlapping `mint...maxt`, copied (copy-on-write, so cheap) for reading
@@ -75,8 +94,10 @@ final class MemSeries {
         bounds.removeAll { $0.maxT < t }
         if let hi = open.maxTime, hi < t, chunks.isEmpty {
             open = XORChunk()
+            recent = RecentSamples()
             return true
         }
         return chunks.isEmpty && open.count == 0
     }
 }
+

@@ -49,7 +49,7 @@ public struct AlertTemplate {
         return result
     }
 
-    static func hasAction(_ text: String) -> Bool {
+    public static func hasAction(_ text: String) -> Bool {
         var previous: UInt8 = 0
         for b in text.utf8 {
             if b == UInt8(ascii: "{") && previous == UInt8(ascii: "{") { return true }

@@ -8,7 +8,17 @@ public struct Alert: Sendable, Equatable {
     /// Expanded labels including `alertname`.
     public var labels: Labels
     /// Expanded annotations, sorted by name; empty values are kept (Go `labels.Labels`).
-    public var annotations: [Label]
+    /// Expanded when read if the rule deferred them (`DeferredAnnotations`).
+    public var annotations: [Label] {
+        get { deferred?.expand() ?? expanded }
+        set {
+            expanded = newValue
+            deferred = nil
+        }
+    }
+    private var expanded: [Label]
+    /// The templates and their inputs, when expanding waits until the annotations are read.
+    var deferred: DeferredAnnotations?
     public var value: Double
     public var activeAt: Int64
     public var firedAt: Int64?
@@ -31,7 +41,7 @@ public struct Alert: Sendable, Equatable {
                 resolvedAt: Int64? = nil, keepFiringSince: Int64? = nil, lastSentAt: Int64? = nil, validUntil: Int64? = nil) {
         self.state = state
         self.labels = labels
-        self.annotations = annotations
+        self.expanded = annotations
         self.value = value
         self.activeAt = activeAt
         self.firedAt = firedAt
@@ -39,6 +49,12 @@ public struct Alert: Sendable, Equatable {
         self.keepFiringSince = keepFiringSince
         self.lastSentAt = lastSentAt
         self.validUntil = validUntil
+    }
+
+    /// `other`'s annotations, deferred if they are, without expanding them.
+    mutating func takeAnnotations(of other: Alert) {
+        expanded = other.expanded
+        deferred = other.deferred
     }
 
     public static func == (a: Alert, b: Alert) -> Bool {

@@ -57,18 +57,29 @@ public struct AlertingRule: Sendable {
         var fresh: [Labels: Alert] = [:]
         var order: [Labels] = []
         let labelNames = labels.keys.sorted()
-        let annotationNames = annotations.keys.sorted { $0.utf8Precedes($1) }
+        let annotationTemplates = annotations.keys.sorted { $0.utf8Precedes($1) }.map { Label(name: $0, value: annotations[$0]!) }
+        let deferring = DeferredAnnotations.canDefer(annotations.values)
+        let plainLabels = !labels.values.contains(where: AlertTemplate.hasAction)
         for s in result {
-            let tmpl = AlertTemplate(alertName: name, labels: s.labels.dictionary, value: s.v,
-                                     externalLabels: externalLabels, externalURL: externalURL, query: templateQuery)
+            func template() -> AlertTemplate {
+                AlertTemplate(alertName: name, labels: s.labels.dictionary, value: s.v,
+                              externalLabels: externalLabels, externalURL: externalURL, query: templateQuery)
+            }
+            let tmpl = plainLabels && deferring ? nil : template()
             var b = LabelsBuilder(s.labels)
             b.delete(Labels.metricName)
-            for k in labelNames { b.set(k, tmpl.expand(labels[k]!)) }
+            for k in labelNames { b.set(k, tmpl?.expand(labels[k]!) ?? labels[k]!) }
             b.set("alertname", name)
-            let anns = annotationNames.map { Label(name: $0, value: tmpl.expand(annotations[$0]!)) }
             let l = b.labels
             if fresh[l] != nil { throw DuplicateError() }
-            fresh[l] = Alert(state: .pending, labels: l, annotations: anns, value: s.v, activeAt: ts)
+            var alert = Alert(state: .pending, labels: l, annotations: [], value: s.v, activeAt: ts)
+            if let tmpl {
+                alert.annotations = annotationTemplates.map { Label(name: $0.name, value: tmpl.expand($0.value)) }
+            } else {
+                alert.deferred = DeferredAnnotations(alertName: name, labels: s.labels, value: s.v, externalLabels: externalLabels,
+                                                     externalURL: externalURL, templates: annotationTemplates)
+            }
+            fresh[l] = alert
             order.append(l)
         }
         // Step A: merge.
@@ -76,7 +87,7 @@ public struct AlertingRule: Sendable {
             let a = fresh[l]!
             if var old = active[l], old.state != .inactive {
                 old.value = a.value
-                old.annotations = a.annotations
+                old.takeAnnotations(of: a)
                 active[l] = old
             } else {
                 active[l] = a

@@ -260,6 +260,14 @@ public struct XORChunk: Sendable {
     ///
     /// On error the arrays are left as they were.
     public func decode(into ts: inout [Int64], _ vs: inout [Double]) throws(ChunkError) {
+        try decode(into: &ts, &vs, from: .min, to: .max)
+    }
+
+    /// Appends the samples in `lo...hi`, decoding no further than the first one after `hi`:
+    /// a query's window over the chunk being appended to, without a scratch copy of the rest.
+    ///
+    /// On error the arrays are left as they were.
+    public func decode(into ts: inout [Int64], _ vs: inout [Double], from lo: Int64, to hi: Int64) throws(ChunkError) {
         let bytes = writer.bytes
         let total = Int(bytes[0]) << 8 | Int(bytes[1])
         guard total > 0 else { return }
@@ -272,59 +280,14 @@ public struct XORChunk: Sendable {
         }
         let start = ts.count
         let startV = vs.count
-        // Grow to the final size first, then fill through pointers: cheaper
-        // than appending sample by sample. Grow geometrically, so decoding
-        // many chunks into the same arrays stays linear.
+        // Grow to the most it can take first, then fill through pointers and cut off the rest:
+        // cheaper than appending sample by sample. Grow geometrically, so decoding many chunks
+        // into the same arrays stays linear.
         if ts.capacity < start + total { ts.reserveCapacity(Swift.max(start + total, ts.capacity * 2)) }
         if vs.capacity < startV + total { vs.reserveCapacity(Swift.max(startV + total, vs.capacity * 2)) }
         ts.append(contentsOf: repeatElement(0, count: total))
         vs.append(contentsOf: repeatElement(0, count: total))
-        do {
-            try bytes.withUnsafeBufferPointer { buffer throws(ChunkError) in
-                try ts.withUnsafeMutableBufferPointer { tOut throws(ChunkError) in
-                    try vs.withUnsafeMutableBufferPointer { vOut throws(ChunkError) in
-                        var t = tOut.baseAddress.unsafelyUnwrapped + start
-                        var v = vOut.baseAddress.unsafelyUnwrapped + startV
-                        var reader = BitReader(buffer, position: XORDecoder.firstBit)
-                        var decoder = XORDecoder(total: total, byteCount: bytes.count)
-                        while decoder.index < total {
-                            try decoder.decodeNext(from: &reader)
-                            t.pointee = decoder.t
-                            v.pointee = Double(bitPattern: decoder.value)
-                            t += 1
-                            v += 1
-                        }
-                    }
-                }
-            }
-        } catch {
-            ts.removeSubrange(start...)
-            vs.removeSubrange(startV...)
-            throw error
-        }
-    }
-}
-
-extension XORChunk {
-    /// Appends the samples in `lo...hi`, decoding no further than the first one after `hi`:
-    /// a query's window over the chunk being appended to, without a scratch copy of the rest.
-    ///
-    /// On error the arrays are left as they were.
-    public func decode(into ts: inout [Int64], _ vs: inout [Double], from lo: Int64, to hi: Int64) throws(ChunkError) {
-        let total = count
-        guard total > 0 else { return }
-        let start = ts.count, startV = vs.count
         var kept = 0
-        let bytes = self.bytes
-        guard total <= 2 + (bytes.count * 8 - 16 - 72) / 2 else {
-            try decode(into: &ts, &vs)  // throws: the header promises more than the bytes hold
-            return
-        }
-        // As `decode(into:_:)`: room for every sample, filled through pointers, the rest cut off.
-        if ts.capacity < start + total { ts.reserveCapacity(Swift.max(start + total, ts.capacity * 2)) }
-        if vs.capacity < startV + total { vs.reserveCapacity(Swift.max(startV + total, vs.capacity * 2)) }
-        ts.append(contentsOf: repeatElement(0, count: total))
-        vs.append(contentsOf: repeatElement(0, count: total))
         do {
             try bytes.withUnsafeBufferPointer { buffer throws(ChunkError) in
                 try ts.withUnsafeMutableBufferPointer { tOut throws(ChunkError) in
@@ -349,8 +312,10 @@ extension XORChunk {
             vs.removeSubrange(startV...)
             throw error
         }
-        ts.removeSubrange((start + kept)...)
-        vs.removeSubrange((startV + kept)...)
+        if kept < total {
+            ts.removeSubrange((start + kept)...)
+            vs.removeSubrange((startV + kept)...)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Model
+import PromQLTesting
 import Testing
 @testable import PromQL
 
@@ -19,8 +20,7 @@ import Testing
     }
 
     func vector(_ q: String, at t: Int64, on s: MemoryStore, _ cache: SubexpressionCache?) throws -> [VectorSample] {
-        guard case .vector(let v) = try Engine().instantQuery(try PromQLParser.parse(q), at: t, on: s, sharing: cache) else { return [] }
-        return v
+        try InstantVector.evaluate(q, at: t, on: s, sharing: cache)
     }
 
     @Test func reusedForTheSameSeriesAndRemadeWhenTheyChange() throws {

@@ -1,5 +1,6 @@
 import Model
 import Synchronization
+import PromQLTesting
 import Testing
 @testable import PromQL
 
@@ -39,16 +40,10 @@ import Testing
     }
 
     func vector(_ q: String, at t: Int64, on s: any Queryable, cache: SubexpressionCache? = nil) throws -> [VectorSample] {
-        guard case .vector(let v) = try Engine().instantQuery(try PromQLParser.parse(q), at: t, on: s, sharing: cache) else {
-            Issue.record("not a vector")
-            return []
-        }
-        return v
+        try InstantVector.evaluate(q, at: t, on: s, sharing: cache)
     }
 
-    func same(_ a: [VectorSample], _ b: [VectorSample]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.labels == $1.labels && $0.v.bitPattern == $1.v.bitPattern }
-    }
+    func same(_ a: [VectorSample], _ b: [VectorSample]) -> Bool { InstantVector.same(a, b) }
 
     @Test(arguments: [baseline, guardCount, spike])
     func keptStepsGiveWhatAFreshEvaluationGives(_ q: String) throws {

@@ -1,4 +1,5 @@
 import Model
+import PromQLTesting
 import Testing
 @testable import PromQL
 @testable import TSDB
@@ -21,16 +22,10 @@ import Testing
     ]
 
     func vector(_ q: String, at t: Int64, on s: any Queryable, cache: SubexpressionCache? = nil) throws -> [VectorSample] {
-        guard case .vector(let v) = try Engine().instantQuery(try PromQLParser.parse(q), at: t, on: s, sharing: cache) else {
-            Issue.record("not a vector")
-            return []
-        }
-        return v
+        try InstantVector.evaluate(q, at: t, on: s, sharing: cache)
     }
 
-    func same(_ a: [VectorSample], _ b: [VectorSample]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.labels == $1.labels && $0.v.bitPattern == $1.v.bitPattern }
-    }
+    func same(_ a: [VectorSample], _ b: [VectorSample]) -> Bool { InstantVector.same(a, b) }
 
     /// Scrapes every 15 s of counters that reset, series that come and go, stale markers, a
     /// series born with old samples and (where the store takes them) late samples, each round

@@ -1,11 +1,12 @@
 import Model
 import PromQL
+import PromQLTesting
 import Testing
 
 /// parse(print(ast)) == ast over randomly generated expressions.
 @Suite struct RoundTripPropertyTests {
     struct Generator {
-        var rng: SplitMix
+        var rng: SplitMix64
 
         mutating func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
         mutating func chance(_ n: UInt64) -> Bool { rng.next() % n == 0 }
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func printedExpressionsParseToTheSameTree() throws {
-        var g = Generator(rng: SplitMix(seed: 42))
+        var g = Generator(rng: SplitMix64(state: 42))
         var checked = 0
         for _ in 0..<3000 {
             let text = g.vector(4)
@@ -88,18 +89,5 @@ import Testing
             checked += 1
         }
         #expect(checked > 2000)
-    }
-}
-
-/// A small deterministic PRNG so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

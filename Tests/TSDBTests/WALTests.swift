@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Model
 import Synchronization
+import PromQLTesting
 import Testing
 @testable import TSDB
 

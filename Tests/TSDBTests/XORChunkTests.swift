@@ -1,4 +1,5 @@
 import Model
+import PromQLTesting
 import Testing
 
 import TSDB

@@ -34,9 +34,10 @@ final class Evaluator {
     /// Steps the memo answered, taken while the windows were worked out so that the selectors
     /// skip their data: subquery text → step time → value.
     var keptSteps: [String: [Int64: QueryValue]] = [:]
-    /// Selector reads kept from earlier evaluations (the cache's), and the store they read.
-    let windowMemo: SelectorWindowMemo?
-    let store: any Queryable
+    /// Selector reads kept from earlier evaluations (the cache's), the store they read, and the
+    /// store's append mark and epoch taken before this query's first read; nil when the store
+    /// does not track appends.
+    let windowMemo: (memo: SelectorWindowMemo, store: any Queryable, mark: UInt64, epoch: UInt64)?
 
     init(expr: Expr, start: Int64, end: Int64, interval: Int64, options: EngineOptions, store: any Queryable,
          cache: SubexpressionCache? = nil) throws {
@@ -52,8 +53,11 @@ final class Evaluator {
         // Before the querier is made: the memo's mark must precede every read.
         if let memo = self.cache?.steps, memo.prepare(store, options: options) { stepMemo = memo } else { stepMemo = nil }
         plans = self.cache?.plans
-        windowMemo = self.cache?.windows
-        self.store = store
+        if let memo = self.cache?.windows, let mark = store.appendMark() {
+            windowMemo = (memo, store, mark, store.settledHorizon.epoch)
+        } else {
+            windowMemo = nil
+        }
         collectWindows(expr, minT: start, maxT: end, into: &windows)
         guard !windows.isEmpty else { return }
         let mint = windows.values.map { $0[0].0 }.min()!, maxt = windows.values.map { $0[$0.count - 1].1 }.max()!
@@ -171,7 +175,8 @@ final class Evaluator {
         if mint > maxt { return [] }
         guard let windowMemo else { return try q.select(matchers, mint: mint, maxt: maxt) }
         let key = SelectorWindowMemo.Key(matchers: matchers, offset: end &- maxt, span: maxt &- mint)
-        return try windowMemo.read(key, mint: mint, maxt: maxt, store: store) { lo, hi in
+        return try windowMemo.memo.read(key, mint: mint, maxt: maxt, store: windowMemo.store,
+                                        mark: windowMemo.mark, epoch: windowMemo.epoch) { lo, hi in
             try q.selectColumns(matchers, mint: lo, maxt: hi)
         }.series
     }

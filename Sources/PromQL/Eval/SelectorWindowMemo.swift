@@ -58,11 +58,11 @@ public final class SelectorWindowMemo: Sendable {
 
     /// The series matching `key.matchers` with their samples in `mint...maxt`, as
     /// `select(mint, maxt)` returns them, from a kept read where the store shows it unchanged.
-    func read(_ key: Key, mint: Int64, maxt: Int64, store: any Queryable,
+    ///
+    /// `mark` and `epoch` are the store's, taken before the query made any read (one mark per
+    /// query, not per selector: the store's log of marks is shared by every group).
+    func read(_ key: Key, mint: Int64, maxt: Int64, store: any Queryable, mark: UInt64, epoch: UInt64,
               select: (Int64, Int64) throws -> SeriesColumns) throws -> SeriesColumns {
-        // The new mark first: what is appended from here on counts against the read below.
-        guard let mark = store.appendMark() else { return try select(mint, maxt) }
-        let epoch = store.settledHorizon.epoch
         let kept = state.withLock { s -> Entry? in
             s.reads += 1
             return s.entries.removeValue(forKey: key).map { e in

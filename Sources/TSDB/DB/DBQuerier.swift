@@ -7,6 +7,10 @@ import Model
 /// list read after it (a sample read from both is merged away). A block list taken when the
 /// querier was made would miss a cut that happened in between.
 struct DBQuerier: Querier {
+    /// The longest window (ms) the head decodes while holding its lock: rule windows and the
+    /// reads after a kept one (`SelectorWindowMemo`).
+    static let inLockSpan: Int64 = 5 * 60_000
+
     let head: Head
     let blocks: () -> [Block]
     let mint: Int64
@@ -19,10 +23,12 @@ struct DBQuerier: Querier {
     func selectColumns(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws -> SeriesColumns {
         let lo = max(mint, self.mint), hi = min(maxt, self.maxt)
         func overlaps(_ b: Block) -> Bool { b.meta.maxTime > lo && b.meta.minTime <= hi }
-        // A window the blocks do not reach (a rule's last minutes) is read from the head alone,
-        // decoded in one pass. The block list is read again after the head: a cut in between
-        // put its samples in a block, and then the read is done again over both.
-        if !blocks().contains(where: overlaps) {
+        // A short window the blocks do not reach (a rule's last minutes) is read from the head
+        // alone, decoded in one pass under the head's lock. Longer ones are decoded outside it,
+        // so that a dashboard's hours-long read does not hold back commits. The block list is
+        // read again after the head: a cut in between put its samples in a block, and then the
+        // read is done again over both.
+        if hi &- lo <= Self.inLockSpan && !blocks().contains(where: overlaps) {
             let fromHead = try head.selectSamples(matchers, mint: lo, maxt: hi)
             if !blocks().contains(where: overlaps) { return fromHead }
         }
